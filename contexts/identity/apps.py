@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "contexts.identity"
+    label = "identity"
+    verbose_name = "Identity"

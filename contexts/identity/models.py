@@ -1,0 +1,5 @@
+"""Django finds a context's models here; they live in `infrastructure/models.py`."""
+
+from contexts.identity.infrastructure.models import User
+
+__all__ = ["User"]
