@@ -9,3 +9,9 @@ class AnonRateThrottle(throttling.AnonRateThrottle):
 
 class UserRateThrottle(throttling.UserRateThrottle):
     pass
+
+
+class AuthRateThrottle(throttling.AnonRateThrottle):
+    """The stricter limit on auth endpoints (`THROTTLE_AUTH`), per client IP."""
+
+    scope = "auth"
