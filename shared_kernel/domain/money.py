@@ -41,10 +41,9 @@ class Money:
 
     def __post_init__(self) -> None:
         currency = _validated_currency(self.currency)
-        try:
-            amount = Decimal(self.amount)
-        except (InvalidOperation, TypeError, ValueError) as exc:
-            raise RuleViolated(f"'{self.amount}' is not a decimal amount.") from exc
+        if not isinstance(self.amount, Decimal):
+            raise RuleViolated("A Money amount is a Decimal; use Money.of() for strings and ints.")
+        amount = self.amount
         if not amount.is_finite():
             raise RuleViolated("An amount must be finite.")
         object.__setattr__(self, "currency", currency)
@@ -55,7 +54,11 @@ class Money:
         """Money from a decimal string or int; floats are refused, they cannot be exact."""
         if isinstance(amount, float):
             raise RuleViolated("Money is never made from a float; pass a string or Decimal.")
-        return cls(Decimal(amount), currency)
+        try:
+            decimal_amount = Decimal(amount)
+        except (InvalidOperation, TypeError, ValueError) as exc:
+            raise RuleViolated(f"'{amount}' is not a decimal amount.") from exc
+        return cls(decimal_amount, currency)
 
     @classmethod
     def zero(cls, currency: str) -> Self:
