@@ -3,9 +3,23 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
+
+from shared_kernel.observability.tracing import (
+    configure_tracing,
+    instrument_celery,
+    tracing_requested,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("emporium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def start_tracing_in_worker_process(**_: object) -> None:
+    """Traces start per worker child: the exporter's thread would not survive the fork."""
+    if tracing_requested():
+        instrument_celery(configure_tracing(service_name="emporium-worker"))

@@ -25,11 +25,13 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=True)
 DEVELOPMENT_SECRET_KEY = "django-insecure-emporium-development-only"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
 
 if not DEBUG:
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
-        raise ImproperlyConfigured("Production (DEBUG off) needs a real SECRET_KEY of 50+ characters.")
+        raise ImproperlyConfigured("Production (DEBUG off) needs a real SECRET_KEY (50+ chars).")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production (DEBUG off) needs ALLOWED_HOSTS.")
 
@@ -94,10 +96,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 if "DATABASE_URL" in env:
-    DATABASES = {"default": env.db_url("DATABASE_URL", engine="django_prometheus.db.backends.postgresql")}
+    DATABASES = {
+        "default": env.db_url("DATABASE_URL", engine="django_prometheus.db.backends.postgresql")
+    }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if env.bool("DATABASE_POOL", default=False):
-        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": env.int("DATABASE_POOL_MAX", default=10)}}
+        pool_size = env.int("DATABASE_POOL_MAX", default=10)
+        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": pool_size}}
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 else:
@@ -150,7 +155,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_URL = env.str("PASSWORD_RESET_URL", default="http://localhost:3000/reset-password?token={token}")
+PASSWORD_RESET_URL = env.str(
+    "PASSWORD_RESET_URL", default="http://localhost:3000/reset-password?token={token}"
+)
 PASSWORD_RESET_TOKEN_TTL_MINUTES = env.int("PASSWORD_RESET_TOKEN_TTL_MINUTES", default=60)
 
 # --- REST API (§5) ---------------------------------------------------------------------------
