@@ -59,7 +59,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
-    "shared_kernel.api.middleware.HealthCheckHttpsExemptionMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -285,6 +284,11 @@ CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(LOCAL_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE["diagnostics-heartbeat"] = {  # a worker's pulse, seen in the cache
+    "task": "diagnostics.heartbeat",
+    "schedule": env.float("DIAGNOSTICS_HEARTBEAT_SECONDS", default=60.0),
+    "kwargs": {"note": "beat"},
+}
 
 # --- Event bus (§3) --------------------------------------------------------------------------
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
