@@ -1,17 +1,60 @@
-"""Placeholder: filled in by the API-plumbing work."""
+"""Rate limits per user and per client IP, kept in the cache, failing open (ARCHITECTURE.md §5).
 
+The client IP is DRF's `get_ident`: `X-Forwarded-For` is trusted only through `NUM_PROXIES`
+hops. Rates come from `THROTTLE_ANON`/`THROTTLE_USER`/`THROTTLE_AUTH` and are read per
+request (DRF reads them once at import), so settings overrides take effect.
+
+The cache is an accelerator, never a dependency: `FailOpenRedisCache` already answers "no
+history" when Redis is down, which lets the request through; any other cache that raises is
+caught here, the request let through, logged and counted in
+`emporium_throttle_failed_open_total{scope}`.
+"""
+
+from typing import Any
+
+import structlog
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework import throttling
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+
+from shared_kernel.observability.metrics import THROTTLE_FAILED_OPEN
+
+logger = structlog.get_logger(__name__)
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
-    pass
+class FailOpenThrottleMixin:
+    """Put before a DRF `SimpleRateThrottle` subclass in the bases."""
+
+    scope: str | None
+
+    def get_rate(self) -> str | None:
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]  # type: ignore[no-any-return]
+        except KeyError as missing:
+            raise ImproperlyConfigured(f"No throttle rate for scope {self.scope!r}.") from missing
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        try:
+            return super().allow_request(request, view)  # type: ignore[misc,no-any-return]
+        except Exception as error:  # whatever the cache raised, let the request through
+            logger.warning("throttle_failed_open", scope=self.scope, error=repr(error))
+            THROTTLE_FAILED_OPEN.labels(scope=str(self.scope)).inc()
+            return True
 
 
-class UserRateThrottle(throttling.UserRateThrottle):
-    pass
+class AnonRateThrottle(FailOpenThrottleMixin, throttling.AnonRateThrottle):
+    """Anonymous requests, per client IP (`THROTTLE_ANON`)."""
 
 
-class AuthRateThrottle(throttling.AnonRateThrottle):
-    """The stricter limit on auth endpoints (`THROTTLE_AUTH`), per client IP."""
+class UserRateThrottle(FailOpenThrottleMixin, throttling.UserRateThrottle):
+    """Signed-in requests per user, anonymous ones per client IP (`THROTTLE_USER`)."""
+
+
+class AuthRateThrottle(FailOpenThrottleMixin, throttling.SimpleRateThrottle):
+    """The stricter limit on auth endpoints (`THROTTLE_AUTH`), per client IP, signed in or not."""
 
     scope = "auth"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
