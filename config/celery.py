@@ -6,7 +6,9 @@ from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
+from shared_kernel.observability.task_metrics import connect_task_metrics
 from shared_kernel.observability.tracing import (
     configure_tracing,
     instrument_celery,
@@ -18,6 +20,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("emporium")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Workers bind the request id carried in each task's headers, so task logs carry it (§7).
+app.steps["worker"].add(DjangoStructLogInitStep)
+connect_task_metrics()
 
 FILESYSTEM_BROKER_FOLDERS = (
     "data_folder_in",

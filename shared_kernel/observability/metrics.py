@@ -1,8 +1,51 @@
-"""Placeholder: filled in by the API-plumbing work."""
+"""Prometheus metrics: the `/metrics` view and the platform's own counters (ARCHITECTURE.md §7).
 
+django-prometheus already counts HTTP requests (its middleware), database queries (its DB
+backends) and cache gets (`FailOpenRedisCache` inherits its Redis backend). Celery task
+metrics live in `task_metrics`.
+
+Business metrics: define them with `prometheus_client` directly, at module level in the
+context that owns them, named `emporium_<context>_<what>` (a counter's name ends in
+`_total`), e.g. `Counter("emporium_ordering_orders_total", "Orders by outcome", ["outcome"])`.
+Labels take a few known values, never ids.
+
+Several processes (gunicorn workers, Celery's prefork children): set the environment variable
+`PROMETHEUS_MULTIPROC_DIR` to an empty directory shared by the processes of one host, before
+they start; each writes its samples there and `/metrics` adds them up
+(prometheus_client's multiprocess mode). A worker on another host exposes nothing over HTTP:
+scrape one web process per host that shares the directory with its workers.
+"""
+
+import secrets
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
+from prometheus_client import Counter
+
+CACHE_ERRORS = Counter(
+    "emporium_cache_errors_total",
+    "Cache operations that failed (Redis unreachable) and fell through fail-open.",
+    ["operation"],
+)
+THROTTLE_FAILED_OPEN = Counter(
+    "emporium_throttle_failed_open_total",
+    "Requests let through unthrottled because the throttle's cache failed.",
+    ["scope"],
+)
 
 
+@never_cache
 def export(request: HttpRequest) -> HttpResponse:
+    """Open in development; in production (DEBUG off) only with `Bearer <METRICS_TOKEN>`."""
+    if settings.DEBUG:
+        return ExportToDjangoView(request)
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        response = HttpResponse("Metrics need a bearer token.\n", status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="metrics"'
+        return response
+    if not secrets.compare_digest(token.encode(), settings.METRICS_TOKEN.encode()):
+        return HttpResponse("Wrong metrics token.\n", status=403)
     return ExportToDjangoView(request)
