@@ -297,6 +297,9 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 OUTBOX_VISIBILITY_TIMEOUT_SECONDS = env.int("OUTBOX_VISIBILITY_TIMEOUT_SECONDS", default=300)
 OUTBOX_RELAY_INTERVAL_SECONDS = env.float("OUTBOX_RELAY_INTERVAL_SECONDS", default=5.0)
 OUTBOX_LAG_THRESHOLD_SECONDS = env.int("OUTBOX_LAG_THRESHOLD_SECONDS", default=300)
+OUTBOX_RELAY_BATCH_SIZE = env.int("OUTBOX_RELAY_BATCH_SIZE", default=500)
+OUTBOX_RETRY_BACKOFF_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_SECONDS", default=2.0)
+OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_MAX_SECONDS", default=300.0)
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 NOTIFICATION_LOG_RETENTION_DAYS = env.int("NOTIFICATION_LOG_RETENTION_DAYS", default=90)
 RESERVATION_TTL_SECONDS = env.int("RESERVATION_TTL_SECONDS", default=900)
@@ -304,6 +307,17 @@ RESERVATION_TTL_SECONDS = env.int("RESERVATION_TTL_SECONDS", default=900)
 CELERY_BEAT_SCHEDULE["flush-expired-jwt"] = {
     "task": "shared_kernel.housekeeping.flush_expired_tokens",
     "schedule": crontab(minute=17, hour="*/6"),
+}
+CELERY_IMPORTS = ("shared_kernel.housekeeping",)
+CELERY_BEAT_SCHEDULE["outbox-relay"] = {  # hands over what the after-commit dispatch missed
+    "task": "shared_kernel.messaging.relay_outbox",
+    "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
+    "options": {"queue": "outbox", "expires": OUTBOX_RELAY_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["outbox-prune"] = {
+    "task": "shared_kernel.messaging.prune_outbox",
+    "schedule": crontab(minute=41),
+    "options": {"queue": "outbox"},
 }
 
 # --- Payments (later issues) -----------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""What an operator does to the outbox, whichever door (admin action or `manage.py outbox`).
+
+Both doors call these functions, so they cannot drift apart.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from shared_kernel.messaging import relay
+from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
+
+REPLAYABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
+SKIPPABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxStatus:
+    pending: int
+    handed_over: int
+    done: int
+    skipped: int
+    dead: int
+    oldest_pending_age_seconds: float | None
+
+    def lagging(self) -> bool:
+        age = self.oldest_pending_age_seconds
+        return age is not None and age > settings.OUTBOX_LAG_THRESHOLD_SECONDS
+
+
+def status() -> OutboxStatus:
+    """Counts per state, and how long the oldest delivery not yet settled has waited."""
+    counts = dict(
+        Delivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    oldest = Delivery.objects.filter(status__in=relay.UNSETTLED).aggregate(
+        oldest=Min("created_at")
+    )["oldest"]
+    return OutboxStatus(
+        pending=counts.get(Delivery.Status.PENDING, 0),
+        handed_over=counts.get(Delivery.Status.HANDED_OVER, 0),
+        done=counts.get(Delivery.Status.DONE, 0),
+        skipped=counts.get(Delivery.Status.SKIPPED, 0),
+        dead=counts.get(Delivery.Status.DEAD, 0),
+        oldest_pending_age_seconds=_age(oldest),
+    )
+
+
+def replay(deliveries: QuerySet[Delivery]) -> int:
+    """Give the deliveries a fresh set of attempts and hand them over after commit.
+
+    A done delivery is not replayed: its subscriber's inbox would skip it anyway.
+    """
+    with transaction.atomic():
+        ids = list(deliveries.filter(status__in=REPLAYABLE).values_list("pk", flat=True))
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.PENDING,
+            attempts=0,
+            available_at=timezone.now(),
+            settled_at=None,
+        )
+        transaction.on_commit(partial(relay.dispatch, ids), robust=True)
+    return len(ids)
+
+
+def skip(deliveries: QuerySet[Delivery]) -> int:
+    """Settle the deliveries without running their subscriber (an operator's decision)."""
+    return deliveries.filter(status__in=SKIPPABLE).update(
+        status=Delivery.Status.SKIPPED, settled_at=timezone.now()
+    )
+
+
+def deliveries_by_id(ids: list[int]) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(pk__in=ids)
+
+
+def dead_letters(subscriber: str | None = None) -> QuerySet[Delivery]:
+    dead = Delivery.objects.filter(status=Delivery.Status.DEAD)
+    return dead.filter(subscriber=subscriber) if subscriber else dead
+
+
+@dataclass(frozen=True, slots=True)
+class Pruned:
+    deliveries: int
+    events: int
+    inbox_entries: int
+
+
+def prune(now: datetime | None = None) -> Pruned:
+    """Delete settled deliveries and old events after OUTBOX_RETENTION_DAYS, inbox rows after
+    INBOX_RETENTION_DAYS. An event waits until none of its deliveries remains unsettled."""
+    now = now or timezone.now()
+    outbox_cutoff = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    inbox_cutoff = now - timedelta(days=settings.INBOX_RETENTION_DAYS)
+    settled = (Delivery.Status.DONE, Delivery.Status.SKIPPED)
+    deliveries, _ = Delivery.objects.filter(
+        status__in=settled, settled_at__lt=outbox_cutoff
+    ).delete()
+    old_events = OutboxEvent.objects.filter(occurred_at__lt=outbox_cutoff).exclude(
+        Q(deliveries__status__in=(*relay.UNSETTLED, Delivery.Status.DEAD))
+    )
+    _, per_model = OutboxEvent.objects.filter(pk__in=old_events.values("pk")).delete()
+    events = per_model.get(OutboxEvent._meta.label, 0)
+    inbox, _ = InboxEntry.objects.filter(processed_at__lt=inbox_cutoff).delete()
+    return Pruned(deliveries=deliveries, events=events, inbox_entries=inbox)
+
+
+def _age(moment: datetime | None) -> float | None:
+    return None if moment is None else max((timezone.now() - moment).total_seconds(), 0.0)

@@ -1,0 +1,59 @@
+"""The unit of work on Django: one `transaction.atomic`, its events written to the outbox.
+
+    with DjangoUnitOfWork() as uow:
+        user = register(...)
+        uow.publish(UserRegistered(...), aggregate_id=str(user.id))
+
+Events published in the block are staged, then written (one event row, one delivery row per
+subscriber) just before the block commits, in the same transaction; the relay hands the
+deliveries over once it has committed. An exception leaves nothing: no row, no handover.
+
+Nested in an open transaction (a subscriber's, another unit of work's), the block is a
+savepoint: its events commit with the outer transaction and are handed over after it.
+"""
+
+from types import TracebackType
+from typing import Self
+
+from django.db import transaction
+
+from shared_kernel.application.unit_of_work import UnitOfWork
+from shared_kernel.domain.events import IntegrationEvent
+from shared_kernel.messaging import outbox
+
+
+class DjangoUnitOfWork(UnitOfWork):
+    def __init__(self, *, using: str = "default") -> None:
+        self._using = using
+        self._atomic: transaction.Atomic | None = None
+        self._staged: list[outbox.StagedEvent] = []
+
+    def __enter__(self) -> Self:
+        if self._atomic is not None:
+            raise RuntimeError("This unit of work is already open; make a new one to nest.")
+        self._staged = []
+        self._atomic = transaction.atomic(using=self._using)
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        atomic, self._atomic = self._atomic, None
+        assert atomic is not None, "__exit__ without __enter__"
+        staged, self._staged = self._staged, []
+        if exc_type is None:
+            try:
+                outbox.store(staged, using=self._using)
+            except BaseException as error:
+                atomic.__exit__(type(error), error, error.__traceback__)
+                raise
+        atomic.__exit__(exc_type, exc, traceback)
+
+    def publish(self, event: IntegrationEvent, *, aggregate_id: str, sequence: int = 0) -> None:
+        if self._atomic is None:
+            raise RuntimeError("Publish inside `with uow:`, so the event commits with the change.")
+        self._staged.append(outbox.stage(event, aggregate_id=aggregate_id, sequence=sequence))
