@@ -1,0 +1,1 @@
+"""Identity's domain: accounts, email addresses and password resets. Pure Python."""

@@ -1,0 +1,74 @@
+"""What identity's use cases need from the outside world, stated as abstract ports.
+
+Infrastructure implements them with Django; tests use the in-memory fakes in
+`tests/identity/fakes.py`.
+"""
+
+from abc import ABC, abstractmethod
+from datetime import datetime
+
+from contexts.identity.domain.account import Account, UserId
+from contexts.identity.domain.email import EmailAddress
+from contexts.identity.domain.password_reset import PasswordReset
+
+
+class AccountRepository(ABC):
+    @abstractmethod
+    def get(self, user_id: UserId) -> Account:
+        """The account, or AccountNotFound."""
+
+    @abstractmethod
+    def find_by_email(self, email: EmailAddress) -> Account | None: ...
+
+    @abstractmethod
+    def add(self, account: Account) -> None:
+        """Store a new account; EmailAlreadyRegistered if its address is taken, even by a
+        registration that committed a moment ago (the store's uniqueness decides)."""
+
+    @abstractmethod
+    def save(self, account: Account) -> None: ...
+
+
+class PasswordResetRepository(ABC):
+    @abstractmethod
+    def add(self, reset: PasswordReset) -> None: ...
+
+    @abstractmethod
+    def find_by_digest_for_update(self, token_digest: str) -> PasswordReset | None:
+        """The reset holding this digest, locked until the unit of work ends, so two
+        concurrent confirmations cannot both spend it."""
+
+    @abstractmethod
+    def save(self, reset: PasswordReset) -> None: ...
+
+
+class PasswordHasher(ABC):
+    @abstractmethod
+    def hash(self, raw_password: str) -> str: ...
+
+    @abstractmethod
+    def matches(self, raw_password: str, password_hash: str) -> bool: ...
+
+
+class PasswordPolicy(ABC):
+    @abstractmethod
+    def check(self, raw_password: str, *, email: str, full_name: str) -> None:
+        """Raise WeakPassword with every reason the password is refused."""
+
+
+class ResetTokenGenerator(ABC):
+    @abstractmethod
+    def new_token(self) -> str:
+        """A fresh, unguessable, URL-safe secret."""
+
+
+class SessionRevoker(ABC):
+    @abstractmethod
+    def revoke_all(self, user_id: UserId) -> None:
+        """End every signed-in session of the account (its refresh tokens stop working)."""
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""

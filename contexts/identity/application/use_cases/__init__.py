@@ -1,0 +1,1 @@
+"""One module per command or query; each use case is a small callable object."""

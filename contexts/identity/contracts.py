@@ -1,0 +1,72 @@
+"""Identity's public face: the events it publishes and a small query facade.
+
+This is the only module of identity another context may import. It stays pure Python
+(no Django at import time), so importing it never drags identity's internals along.
+"""
+
+import uuid
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from shared_kernel.domain.events import IntegrationEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserRegistered(IntegrationEvent):
+    """A new account exists (from the API or the admin's add form). Version 1."""
+
+    user_id: uuid.UUID
+    email: str
+    full_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetRequested(IntegrationEvent):
+    """An active account asked to reset its password. Version 1.
+
+    `reset_token` is the raw, single-use secret for the reset link (see the setting
+    `PASSWORD_RESET_URL`); it expires after `PASSWORD_RESET_TOKEN_TTL_MINUTES`.
+    """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"reset_token"})
+
+    user_id: uuid.UUID
+    email: str
+    reset_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerContact:
+    """How to reach a customer: what notifications and back-office screens need."""
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+
+
+class IdentityFacade(ABC):
+    """Questions other contexts may ask identity. Answers are read-only snapshots."""
+
+    @abstractmethod
+    def contact_of(self, user_id: uuid.UUID) -> CustomerContact | None:
+        """A customer's contact details, or None for an unknown id."""
+
+    @abstractmethod
+    def user_id_by_email(self, email: str) -> uuid.UUID | None:
+        """The account holding an email address (any case, surrounding spaces ignored)."""
+
+
+_installed: list[IdentityFacade] = []
+
+
+def identity_facade() -> IdentityFacade:
+    """The facade identity's composition root installed when Django started."""
+    if not _installed:
+        raise RuntimeError("The identity facade is not installed: is the identity app loaded?")
+    return _installed[-1]
+
+
+def install_identity_facade(facade: IdentityFacade) -> None:
+    """For identity's composition root, and for other contexts' tests to put in a fake."""
+    _installed[:] = [facade]
