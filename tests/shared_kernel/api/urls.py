@@ -1,16 +1,19 @@
 """Test-only API views that raise each kind of error, routed under /api/ like the real API."""
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny, IsAdminUser, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.urls import urlpatterns as real_urlpatterns
+from shared_kernel.api.pagination import CursorPagination
+from shared_kernel.api.throttling import AnonRateThrottle, AuthRateThrottle, UserRateThrottle
 from shared_kernel.domain import errors
 
 
@@ -84,6 +87,38 @@ class GetOnlyView(OpenView):
         return Response(request.data)
 
 
+class ThrottledView(APIView):
+    """The API's default throttles: anonymous per IP, signed-in per user."""
+
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class AuthThrottledView(ThrottledView):
+    throttle_classes = [AuthRateThrottle]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Group
+        fields = ["name"]
+
+
+class ByName(CursorPagination):
+    ordering = "name"
+
+
+class GroupListView(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+    queryset = Group.objects.all()
+    serializer_class = GroupSerializer
+    pagination_class = ByName
+
+
 @require_GET
 def plain_get_only(request: HttpRequest) -> HttpResponse:
     return HttpResponse("plain")
@@ -100,6 +135,9 @@ urlpatterns = [
     path("api/test/staff", StaffView.as_view()),
     path("api/test/get-only", GetOnlyView.as_view()),
     path("api/test/plain-get-only", plain_get_only),
+    path("api/test/throttled", ThrottledView.as_view()),
+    path("api/test/auth-throttled", AuthThrottledView.as_view()),
+    path("api/test/groups", GroupListView.as_view()),
     path("api/test/plain-crash", plain_crash),
     path("outside/plain-crash", plain_crash),
     *real_urlpatterns,

@@ -1,0 +1,144 @@
+"""Throttles per user and per client IP, cache-backed, failing open (ARCHITECTURE.md §5)."""
+
+from types import SimpleNamespace
+from uuid import uuid4
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache.backends.locmem import LocMemCache
+from rest_framework.test import APIClient
+
+from shared_kernel.observability.metrics import CACHE_ERRORS, THROTTLE_FAILED_OPEN
+from tests.shared_kernel.observability.prometheus import sample_value
+
+pytestmark = pytest.mark.urls("tests.shared_kernel.api.urls")
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def rates(settings, **overrides: str) -> None:
+    rest = dict(django_settings.REST_FRAMEWORK)
+    rest["DEFAULT_THROTTLE_RATES"] = {"anon": "1000/min", "user": "1000/min", "auth": "1000/min"}
+    rest["DEFAULT_THROTTLE_RATES"].update(overrides)
+    settings.REST_FRAMEWORK = rest
+
+
+def cache(settings, backend: str, location: str = "", **options: object) -> None:
+    settings.CACHES = {
+        "default": {
+            "BACKEND": backend,
+            "LOCATION": location or uuid4().hex,
+            "KEY_PREFIX": uuid4().hex,
+            "OPTIONS": options,
+        }
+    }
+
+
+@pytest.fixture
+def locmem(settings) -> None:
+    cache(settings, "django.core.cache.backends.locmem.LocMemCache")
+
+
+def test_past_the_anonymous_rate_is_429_problem_with_retry_after(settings, locmem) -> None:
+    rates(settings, anon="2/min")
+    client = APIClient()
+
+    assert [client.get("/api/test/throttled").status_code for _ in range(2)] == [200, 200]
+    response = client.get("/api/test/throttled")
+
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "https://emporium.example/problems/throttled"
+    assert body["status"] == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_anonymous_clients_are_counted_per_ip_through_trusted_proxies(settings, locmem) -> None:
+    rates(settings, anon="1/min")
+    rest = dict(django_settings.REST_FRAMEWORK, NUM_PROXIES=1)
+    settings.REST_FRAMEWORK = rest
+    client = APIClient()
+
+    first = client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="203.0.113.1")
+    other_ip = client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="203.0.113.2")
+    same_ip = client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="203.0.113.1")
+
+    assert [first.status_code, other_ip.status_code, same_ip.status_code] == [200, 200, 429]
+
+
+def test_a_spoofed_forwarded_for_is_ignored_without_trusted_proxies(settings, locmem) -> None:
+    rates(settings, anon="1/min")
+    settings.REST_FRAMEWORK = dict(django_settings.REST_FRAMEWORK, NUM_PROXIES=0)
+    client = APIClient()
+
+    assert client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
+    assert client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+
+
+def test_signed_in_users_are_counted_per_user(settings, locmem) -> None:
+    rates(settings, user="1/min")
+    alice, bob = APIClient(), APIClient()
+    alice.force_authenticate(SimpleNamespace(is_authenticated=True, pk=1))
+    bob.force_authenticate(SimpleNamespace(is_authenticated=True, pk=2))
+
+    assert alice.get("/api/test/throttled").status_code == 200
+    assert bob.get("/api/test/throttled").status_code == 200
+    assert alice.get("/api/test/throttled").status_code == 429
+
+
+def test_the_auth_throttle_counts_per_ip_signed_in_or_not(settings, locmem) -> None:
+    rates(settings, auth="2/min")
+    anonymous, signed_in = APIClient(), APIClient()
+    signed_in.force_authenticate(SimpleNamespace(is_authenticated=True, pk=1))
+
+    assert anonymous.get("/api/test/auth-throttled").status_code == 200
+    assert signed_in.get("/api/test/auth-throttled").status_code == 200
+    assert signed_in.get("/api/test/auth-throttled").status_code == 429
+
+
+def test_throttles_fail_open_when_redis_is_unreachable(settings) -> None:
+    rates(settings, anon="1/min")
+    cache(settings, "shared_kernel.infrastructure.cache.FailOpenRedisCache", DEAD_REDIS)
+    failed_reads = sample_value(CACHE_ERRORS, "emporium_cache_errors_total", operation="get")
+
+    statuses = [APIClient().get("/api/test/throttled").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert (
+        sample_value(CACHE_ERRORS, "emporium_cache_errors_total", operation="get")
+        >= failed_reads + 3
+    )
+
+
+class ExplodingCache(LocMemCache):
+    def get(self, *args: object, **kwargs: object) -> object:
+        raise ConnectionError("cache is down")
+
+
+def test_throttles_fail_open_when_any_cache_raises(settings, caplog) -> None:
+    rates(settings, anon="1/min")
+    cache(settings, f"{__name__}.ExplodingCache")
+    failed_open = sample_value(
+        THROTTLE_FAILED_OPEN, "emporium_throttle_failed_open_total", scope="anon"
+    )
+
+    statuses = [APIClient().get("/api/test/throttled").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 200]
+    assert (
+        sample_value(THROTTLE_FAILED_OPEN, "emporium_throttle_failed_open_total", scope="anon")
+        == failed_open + 3
+    )
+    logged = [r.msg for r in caplog.records if isinstance(r.msg, dict)]
+    assert any(e["event"] == "throttle_failed_open" and e["scope"] == "anon" for e in logged)
+
+
+@pytest.mark.redis
+def test_throttles_count_in_redis(settings) -> None:
+    rates(settings, anon="1/min")
+    cache(settings, "shared_kernel.infrastructure.cache.FailOpenRedisCache", settings.REDIS_URL)
+    client = APIClient()
+
+    assert client.get("/api/test/throttled").status_code == 200
+    assert client.get("/api/test/throttled").status_code == 429
