@@ -153,8 +153,14 @@ def _schedule_retry(delivery: Delivery, now: datetime, delay: float) -> None:
 
 @shared_task(bind=True, name="shared_kernel.messaging.deliver", max_retries=None, acks_late=True)
 def deliver(self: Task, delivery_id: int) -> str:  # type: ignore[type-arg]
-    """An asynchronous subscriber's run, on its context's queue; Celery carries the retries."""
+    """An asynchronous subscriber's run, on its context's queue; Celery carries the retries.
+
+    Run eagerly (fast tests), the retries follow at once, in this call: an eager
+    `Task.retry` would escape to the caller when eager tasks propagate their errors.
+    """
     result = consume(delivery_id)
+    while result.retry_in is not None and self.request.is_eager:
+        result = consume(delivery_id)
     if result.retry_in is not None:
         raise self.retry(countdown=result.retry_in)
     return result.outcome.value

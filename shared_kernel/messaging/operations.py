@@ -6,14 +6,17 @@ Both doors call these functions, so they cannot drift apart.
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
+from shared_kernel.domain.events import UnknownEvent, integration_event_class
 from shared_kernel.messaging import relay
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
+from shared_kernel.messaging.serialization import masked_payload
 
 REPLAYABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
 SKIPPABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
@@ -112,3 +115,12 @@ def prune(now: datetime | None = None) -> Pruned:
 
 def _age(moment: datetime | None) -> float | None:
     return None if moment is None else max((timezone.now() - moment).total_seconds(), 0.0)
+
+
+def shown_payload(event: OutboxEvent) -> dict[str, Any]:
+    """The payload with the event's secret fields masked (and likely secrets of unknown ones)."""
+    try:
+        event_class = integration_event_class(event.event_type, event.version)
+    except UnknownEvent:
+        event_class = None
+    return masked_payload(event_class, event.payload)

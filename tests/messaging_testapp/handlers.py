@@ -1,0 +1,16 @@
+"""Test subscribers: each records an Effect in the transaction the bus gives it."""
+
+import os
+import time
+
+from shared_kernel.messaging.envelope import Envelope
+from tests.messaging_testapp.events import WorkerProbed
+from tests.messaging_testapp.models import Effect
+
+WORKER_SUBSCRIBER = "messaging_testapp.record_worker_probe"
+
+
+def record_worker_probe(event: WorkerProbed, envelope: Envelope) -> None:
+    """Slow enough (HANDLER_SLEEP_SECONDS) that a kill lands in the middle of a batch."""
+    time.sleep(float(os.environ.get("MESSAGING_TESTAPP_HANDLER_SLEEP", "0")))
+    Effect.objects.create(event_id=envelope.event_id, subscriber=WORKER_SUBSCRIBER, value=event.run)

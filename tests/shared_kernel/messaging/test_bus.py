@@ -1,0 +1,265 @@
+"""Publishing through the unit of work, delivery after commit, the inbox and the retries."""
+
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import structlog
+from django.db import transaction
+from django.utils import timezone
+from pytest_django.fixtures import Settings as SettingsWrapper
+
+from shared_kernel.messaging import consumer, relay
+from shared_kernel.messaging.consumer import Outcome
+from shared_kernel.messaging.envelope import Envelope
+from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
+from shared_kernel.messaging.testing import deliver_pending, eager_delivery
+from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
+from tests.messaging_testapp.events import ProbeHappened
+from tests.messaging_testapp.models import Effect
+
+pytestmark = pytest.mark.django_db
+
+CaptureOnCommit = Callable[..., Any]
+
+
+class Boom(Exception):
+    pass
+
+
+def recorder(name: str) -> Callable[[ProbeHappened, Envelope], None]:
+    def record(event: ProbeHappened, envelope: Envelope) -> None:
+        Effect.objects.create(event_id=envelope.event_id, subscriber=name, value=event.note)
+
+    return record
+
+
+def flaky(name: str, failures: int) -> Callable[[ProbeHappened, Envelope], None]:
+    """Raises `failures` times, then records its effect."""
+    runs: Counter[str] = Counter()
+
+    def handle(event: ProbeHappened, envelope: Envelope) -> None:
+        runs[str(envelope.event_id)] += 1
+        if runs[str(envelope.event_id)] <= failures:
+            raise Boom(f"failure {runs[str(envelope.event_id)]}")
+        recorder(name)(event, envelope)
+
+    return handle
+
+
+def publish(note: str = "") -> uuid.UUID:
+    probe_id = uuid.uuid4()
+    with DjangoUnitOfWork() as uow:
+        uow.publish(ProbeHappened(probe_id=probe_id, note=note), aggregate_id=str(probe_id))
+    return probe_id
+
+
+@pytest.fixture(autouse=True)
+def _instant_retries(settings: SettingsWrapper) -> None:
+    settings.OUTBOX_RETRY_BACKOFF_SECONDS = 0
+    settings.OUTBOX_MAX_ATTEMPTS = 4
+
+
+def test_a_use_case_that_raises_leaves_no_event_no_delivery_and_runs_nothing(
+    subscribe: Any, effects: type[Effect], django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    subscribe(ProbeHappened, recorder("t.inline"), name="t.inline", mode="inline")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
+        with DjangoUnitOfWork() as uow:
+            uow.publish(ProbeHappened(probe_id=uuid.uuid4()), aggregate_id="a")
+            raise Boom
+
+    assert callbacks == []
+    assert OutboxEvent.objects.count() == 0
+    assert Delivery.objects.count() == 0
+    assert effects.objects.count() == 0
+
+
+def test_after_commit_inline_and_async_subscribers_each_run_exactly_once(
+    subscribe: Any, effects: type[Effect], django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    subscribe(ProbeHappened, recorder("t.inline"), name="t.inline", mode="inline")
+    subscribe(ProbeHappened, recorder("t.async"), name="t.async", queue="notifications")
+
+    with eager_delivery(), django_capture_on_commit_callbacks(execute=True):
+        publish("hello")
+
+    event = OutboxEvent.objects.get()
+    assert event.event_type == "ProbeHappened"
+    assert event.payload["note"] == "hello"
+    assert sorted(effects.objects.values_list("subscriber", flat=True)) == ["t.async", "t.inline"]
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("done", 1)}
+    assert Delivery.objects.get(subscriber="t.async").queue == "notifications"
+
+
+def test_the_same_event_delivered_twice_has_one_effect(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, recorder("t.once"), name="t.once")
+    publish()
+    deliver_pending()
+    delivery = Delivery.objects.get()
+
+    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.HANDED_OVER)
+    again = consumer.consume(delivery.pk)
+
+    assert again.outcome is Outcome.DUPLICATE
+    assert effects.objects.count() == 1
+    assert InboxEntry.objects.filter(subscriber="t.once").count() == 1
+
+
+@pytest.mark.parametrize("mode", ["inline", "async"])
+def test_a_subscriber_failing_twice_then_succeeding_takes_three_attempts_and_one_effect(
+    mode: str, subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, flaky("t.flaky", failures=2), name="t.flaky", mode=mode)
+    publish()
+
+    deliver_pending()
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("done", 3, 2)
+    assert effects.objects.count() == 1
+
+
+@pytest.mark.parametrize("mode", ["inline", "async"])
+def test_a_subscriber_always_failing_is_dead_lettered_after_the_last_attempt(
+    mode: str, subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, flaky("t.broken", failures=99), name="t.broken", mode=mode)
+    publish()
+
+    deliver_pending()
+    deliver_pending()  # a dead letter is not handed over again
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("dead", 4, 4)
+    assert "Boom: failure 4" in delivery.last_error
+    assert effects.objects.count() == 0
+
+
+def test_a_delivery_never_settled_is_handed_over_again_after_its_visibility_timeout(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, recorder("t.lost"), name="t.lost")
+    publish()
+    first = relay.claim(limit=10)  # handed over, then the message is lost
+    assert relay.claim(limit=10) == []  # not again while it is visible
+
+    Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+    with eager_delivery():
+        relay.sweep()
+
+    delivery = Delivery.objects.get()
+    assert [c.delivery_id for c in first] == [delivery.pk]
+    assert (delivery.status, delivery.attempts) == ("done", 2)
+    assert effects.objects.count() == 1
+
+
+def test_a_delivery_handed_over_on_its_last_attempt_and_lost_is_dead_lettered(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, recorder("t.lost"), name="t.lost")
+    publish()
+    Delivery.objects.update(status=Delivery.Status.HANDED_OVER, attempts=4)
+    Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+
+    relay.sweep()
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "dead"
+    assert "visibility timeout" in delivery.last_error
+
+
+def test_an_event_of_unknown_type_or_version_is_dead_lettered_not_retried(
+    subscribe: Any,
+) -> None:
+    subscribe(ProbeHappened, recorder("t.any"), name="t.any")
+    publish()
+    OutboxEvent.objects.update(version=9)
+
+    deliver_pending()
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("dead", 1)
+    assert "No integration event ProbeHappened v9" in delivery.last_error
+
+
+def test_a_broker_that_refuses_the_message_does_not_cost_an_attempt(
+    subscribe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribe(ProbeHappened, recorder("t.async"), name="t.async")
+    publish()
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(consumer.deliver, "apply_async", broker_down)
+    assert relay.sweep() == 0
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 0)
+
+
+def test_events_carry_the_request_as_correlation_and_the_handled_event_as_causation(
+    subscribe: Any,
+) -> None:
+    def publish_follow_up(event: ProbeHappened, envelope: Envelope) -> None:
+        if event.note == "first":
+            with DjangoUnitOfWork() as uow:
+                follow_up = ProbeHappened(probe_id=event.probe_id, note="second")
+                uow.publish(follow_up, aggregate_id=envelope.aggregate_id, sequence=2)
+
+    subscribe(ProbeHappened, publish_follow_up, name="t.chain", mode="inline")
+
+    with structlog.contextvars.bound_contextvars(request_id="req-42"):
+        publish("first")
+    deliver_pending()
+
+    first = OutboxEvent.objects.get(payload__note="first")
+    second = OutboxEvent.objects.get(payload__note="second")
+    assert first.correlation_id == "req-42"
+    assert first.causation_id == ""
+    assert second.correlation_id == "req-42"
+    assert second.causation_id == str(first.id)
+    assert second.sequence == 2
+
+
+def test_without_a_request_an_event_starts_its_own_correlation() -> None:
+    publish()
+
+    event = OutboxEvent.objects.get()
+    assert event.correlation_id == str(event.id)
+
+
+def test_a_nested_unit_of_work_that_fails_takes_only_its_own_events_with_it(
+    subscribe: Any,
+) -> None:
+    subscribe(ProbeHappened, recorder("t.any"), name="t.any")
+
+    with DjangoUnitOfWork() as outer:
+        outer.publish(ProbeHappened(probe_id=uuid.uuid4(), note="outer"), aggregate_id="o")
+        with pytest.raises(Boom), DjangoUnitOfWork() as inner:
+            inner.publish(ProbeHappened(probe_id=uuid.uuid4(), note="inner"), aggregate_id="i")
+            raise Boom
+
+    assert list(OutboxEvent.objects.values_list("payload__note", flat=True)) == ["outer"]
+    assert Delivery.objects.count() == 1
+
+
+def test_publishing_outside_the_block_is_refused() -> None:
+    uow = DjangoUnitOfWork()
+    with pytest.raises(RuntimeError, match="inside `with uow:`"):
+        uow.publish(ProbeHappened(probe_id=uuid.uuid4()), aggregate_id="a")
+
+
+def test_an_event_without_subscribers_is_kept_without_deliveries() -> None:
+    publish()
+
+    assert OutboxEvent.objects.count() == 1
+    assert Delivery.objects.count() == 0
+    assert transaction.get_connection().run_on_commit == []
