@@ -126,9 +126,8 @@ def _send_heartbeat(note: str, env: dict[str, str]) -> None:
 
 
 def _start_worker(start: Start, tmp_path: Path) -> subprocess.Popen[bytes]:
-    worker = start(
-        str(BIN / "celery"), "-A", "config", "worker", "-l", "INFO", "-c", "1", log_name="worker.log"
-    )
+    celery = str(BIN / "celery")
+    worker = start(celery, "-A", "config", "worker", "-l", "INFO", "-c", "1", log_name="worker.log")
     _wait_for(lambda: " ready." in _log(tmp_path, "worker.log"), what="worker", process=worker)
     return worker
 
