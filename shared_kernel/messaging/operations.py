@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from shared_kernel.domain.events import UnknownEvent, integration_event_class
@@ -95,8 +95,8 @@ class Pruned:
 
 
 def prune(now: datetime | None = None) -> Pruned:
-    """Delete settled deliveries and old events after OUTBOX_RETENTION_DAYS, inbox rows after
-    INBOX_RETENTION_DAYS. An event waits until none of its deliveries remains unsettled."""
+    """Delete settled deliveries and events after OUTBOX_RETENTION_DAYS, inbox rows after
+    INBOX_RETENTION_DAYS. An event stays while any of its deliveries does (a dead letter)."""
     now = now or timezone.now()
     outbox_cutoff = now - timedelta(days=settings.OUTBOX_RETENTION_DAYS)
     inbox_cutoff = now - timedelta(days=settings.INBOX_RETENTION_DAYS)
@@ -104,9 +104,7 @@ def prune(now: datetime | None = None) -> Pruned:
     deliveries, _ = Delivery.objects.filter(
         status__in=settled, settled_at__lt=outbox_cutoff
     ).delete()
-    old_events = OutboxEvent.objects.filter(occurred_at__lt=outbox_cutoff).exclude(
-        Q(deliveries__status__in=(*relay.UNSETTLED, Delivery.Status.DEAD))
-    )
+    old_events = OutboxEvent.objects.filter(occurred_at__lt=outbox_cutoff, deliveries__isnull=True)
     _, per_model = OutboxEvent.objects.filter(pk__in=old_events.values("pk")).delete()
     events = per_model.get(OutboxEvent._meta.label, 0)
     inbox, _ = InboxEntry.objects.filter(processed_at__lt=inbox_cutoff).delete()
