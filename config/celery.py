@@ -1,8 +1,6 @@
 """The Celery app: configured from Django settings (`CELERY_*`), tasks found in every app."""
 
 import os
-from pathlib import Path
-from typing import Any
 
 from celery import Celery
 from celery.signals import worker_process_init
@@ -23,24 +21,6 @@ app.autodiscover_tasks()
 # Workers bind the request id carried in each task's headers, so task logs carry it (§7).
 app.steps["worker"].add(DjangoStructLogInitStep)
 connect_task_metrics()
-
-FILESYSTEM_BROKER_FOLDERS = (
-    "data_folder_in",
-    "data_folder_out",
-    "control_folder",
-    "processed_folder",
-)
-
-
-@app.on_after_configure.connect
-def create_filesystem_broker_folders(source: Any, **_: object) -> None:
-    """Kombu's filesystem transport (embedded mode) needs its folders; it never makes them."""
-    if not str(source.broker_url).startswith("filesystem://"):
-        return
-    options = source.broker_transport_options or {}
-    for key in FILESYSTEM_BROKER_FOLDERS:
-        if key in options:
-            Path(options[key]).mkdir(parents=True, exist_ok=True)
 
 
 @worker_process_init.connect

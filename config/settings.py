@@ -262,6 +262,8 @@ CONTEXT_QUEUES = ("identity", "catalog", "inventory", "ordering", "payments", "n
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = LOCAL_DIR / "broker"
+    for _folder in ("queue", "control"):  # kombu never makes them; LOCAL_DIR comes along
+        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
