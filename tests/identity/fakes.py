@@ -129,27 +129,38 @@ class IdentityFakes:
         return self.uow
 
     def use_cases(self) -> IdentityUseCases:
-        common = {"new_uow": self.new_uow, "accounts": self.accounts}
         return IdentityUseCases(
             register_user=RegisterUser(
-                **common, hasher=self.hasher, policy=self.policy, clock=self.clock
+                new_uow=self.new_uow,
+                accounts=self.accounts,
+                hasher=self.hasher,
+                policy=self.policy,
+                clock=self.clock,
             ),
             get_account=GetAccount(accounts=self.accounts),
-            change_profile=ChangeProfile(**common),
+            change_profile=ChangeProfile(new_uow=self.new_uow, accounts=self.accounts),
             change_password=ChangePassword(
-                **common, hasher=self.hasher, policy=self.policy, sessions=self.sessions
+                new_uow=self.new_uow,
+                accounts=self.accounts,
+                hasher=self.hasher,
+                policy=self.policy,
+                sessions=self.sessions,
             ),
-            change_staff_status=ChangeStaffStatus(**common),
-            deactivate_account=DeactivateAccount(**common, sessions=self.sessions),
+            change_staff_status=ChangeStaffStatus(new_uow=self.new_uow, accounts=self.accounts),
+            deactivate_account=DeactivateAccount(
+                new_uow=self.new_uow, accounts=self.accounts, sessions=self.sessions
+            ),
             request_password_reset=RequestPasswordReset(
-                **common,
+                new_uow=self.new_uow,
+                accounts=self.accounts,
                 resets=self.resets,
                 tokens=self.tokens,
                 clock=self.clock,
                 valid_for=self.RESET_VALID_FOR,
             ),
             confirm_password_reset=ConfirmPasswordReset(
-                **common,
+                new_uow=self.new_uow,
+                accounts=self.accounts,
                 resets=self.resets,
                 hasher=self.hasher,
                 policy=self.policy,

@@ -26,6 +26,16 @@ class UserManager(BaseUserManager["User"]):
     def normalize_email_address(email: str) -> str:
         return email.strip().lower()
 
+    def with_email(self, email: str) -> "models.QuerySet[User]":
+        """Accounts holding this address in any case; uses the unique index on lower(email)."""
+        return self.alias(email_lower=Lower("email")).filter(
+            email_lower=self.normalize_email_address(email)
+        )
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """Sign-in (tokens, admin) finds `Ann@Example.com ` as `ann@example.com`."""
+        return self.with_email(username or "").get()
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -54,3 +64,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = UserManager.normalize_email_address(self.email)
+
+
+class PasswordResetToken(models.Model):
+    """A password reset as stored: only the token's SHA-256 digest, never the token."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_resets")
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "identity_password_reset_token"
+        ordering = ("-created_at",)
+        indexes = (models.Index(fields=("user", "-created_at"), name="identity_reset_user_idx"),)
+
+    def __str__(self) -> str:
+        return f"password reset {self.id} for {self.user_id}"

@@ -1,0 +1,86 @@
+"""Identity's HTTP shapes: explicit fields in, explicit fields out."""
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+
+from contexts.identity.domain.account import FULL_NAME_MAX_LENGTH
+from contexts.identity.domain.email import MAX_LENGTH as EMAIL_MAX_LENGTH
+
+PASSWORD_MAX_LENGTH = 128
+
+
+def _password_field() -> serializers.CharField:
+    # Spaces are part of a password: never trimmed.
+    return serializers.CharField(
+        write_only=True,
+        trim_whitespace=False,
+        max_length=PASSWORD_MAX_LENGTH,
+        style={"input_type": "password"},
+    )
+
+
+class UserSerializer(serializers.Serializer[Any]):
+    """The user shape (`/me`, registration), rendered from the domain's Account."""
+
+    id = serializers.UUIDField(read_only=True)
+    email = serializers.EmailField(read_only=True)
+    full_name = serializers.CharField(read_only=True)
+    is_staff = serializers.BooleanField(read_only=True)
+    date_joined = serializers.DateTimeField(read_only=True)
+
+
+class RegistrationSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
+    password = _password_field()
+    full_name = serializers.CharField(
+        max_length=FULL_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+
+
+class ProfileUpdateSerializer(serializers.Serializer[Any]):
+    """Only `full_name` is the owner's to change; any other key sent is ignored."""
+
+    full_name = serializers.CharField(max_length=FULL_NAME_MAX_LENGTH, allow_blank=True)
+
+
+class TokenPairSerializer(serializers.Serializer[Any]):
+    """A short-lived access token (`Authorization: Bearer …`) and a refresh token."""
+
+    access = serializers.CharField(read_only=True)
+    refresh = serializers.CharField(read_only=True)
+
+
+class CredentialsSerializer(TokenObtainPairSerializer):
+    """Sign-in credentials. The email is matched in any case, surrounding spaces ignored."""
+
+
+class RefreshSerializer(TokenRefreshSerializer):
+    """A refresh token, traded once for a new pair: it is blacklisted as it is used."""
+
+    # simplejwt's validation, plus: a token naming an account that no longer exists is a
+    # 401 like any other unusable token, not a server error.
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        try:
+            return super().validate(attrs)
+        except get_user_model().DoesNotExist:
+            raise AuthenticationFailed(
+                "No active account found for the given token.", "no_active_account"
+            ) from None
+
+
+class LogoutSerializer(serializers.Serializer[Any]):
+    refresh = serializers.CharField(write_only=True)
+
+
+class PasswordResetRequestSerializer(serializers.Serializer[Any]):
+    email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(write_only=True, max_length=200)
+    password = _password_field()

@@ -1,0 +1,209 @@
+"""Identity's HTTP doors: validate the input, call one use case (or simplejwt), render.
+
+The `/auth/*` endpoints anyone may call ignore an `Authorization` header: a client whose
+access token has expired must still be able to refresh, sign in again or reset its password.
+They share the stricter per-IP throttle (`THROTTLE_AUTH`).
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import Serializer
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from contexts.identity.api.schema import INVALID_INPUT, TOO_MANY_REQUESTS, UNAUTHENTICATED, problem
+from contexts.identity.api.serializers import (
+    CredentialsSerializer,
+    LogoutSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetRequestSerializer,
+    ProfileUpdateSerializer,
+    RefreshSerializer,
+    RegistrationSerializer,
+    TokenPairSerializer,
+    UserSerializer,
+)
+from contexts.identity.application.services import identity_use_cases
+from contexts.identity.domain.account import UserId
+from shared_kernel.api.throttling import AuthRateThrottle
+
+TAGS = ["auth"]
+
+
+def _validated(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
+    serializer = serializer_class(data=request.data, context={"request": request})
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _caller_id(request: Request) -> UserId:
+    return UserId(str(request.user.pk))
+
+
+class PublicAuthView(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = (AuthRateThrottle,)
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """Without authenticators DRF would turn a failed sign-in into 403; it is a 401."""
+        return f'{jwt_settings.AUTH_HEADER_TYPES[0]} realm="api"'
+
+
+class RegisterView(PublicAuthView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Open a customer account",
+        request=RegistrationSerializer,
+        responses={
+            201: UserSerializer,
+            400: INVALID_INPUT,
+            409: problem("The email is already registered, in any case."),
+            429: TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(RegistrationSerializer, request)
+        account = identity_use_cases().register_user(
+            email=data["email"], password=data["password"], full_name=data["full_name"]
+        )
+        return Response(UserSerializer(account).data, status=status.HTTP_201_CREATED)
+
+
+class TokenView(PublicAuthView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Sign in: email and password for an access and a refresh token",
+        request=CredentialsSerializer,
+        responses={
+            200: TokenPairSerializer,
+            400: INVALID_INPUT,
+            401: problem("Wrong email or password, or a deactivated account."),
+            429: TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        return Response(_validated_tokens(CredentialsSerializer, request))
+
+
+class TokenRefreshView(PublicAuthView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Trade a refresh token for a new pair (the old refresh token is blacklisted)",
+        request=RefreshSerializer,
+        responses={
+            200: TokenPairSerializer,
+            400: INVALID_INPUT,
+            401: problem("The refresh token is invalid, expired or blacklisted."),
+            429: TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        return Response(_validated_tokens(RefreshSerializer, request))
+
+
+def _validated_tokens(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
+    try:
+        return _validated(serializer_class, request)
+    except TokenError as exc:
+        raise InvalidToken(exc.args[0]) from exc
+
+
+class LogoutView(APIView):
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (AuthRateThrottle,)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Sign out: blacklist one of your refresh tokens",
+        request=LogoutSerializer,
+        responses={
+            204: None,
+            400: problem("The refresh token is invalid, expired or already blacklisted."),
+            401: UNAUTHENTICATED,
+            403: problem("The refresh token belongs to another account."),
+            429: TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(LogoutSerializer, request)
+        try:
+            token = RefreshToken(data["refresh"])
+        except TokenError as exc:
+            raise ValidationError({"refresh": [str(exc.args[0])]}) from exc
+        if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(request.user.pk):
+            raise PermissionDenied("This refresh token belongs to another account.")
+        token.blacklist()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordResetView(PublicAuthView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Ask for a password-reset email",
+        description="Always 202, whether or not the address has an account.",
+        request=PasswordResetRequestSerializer,
+        responses={202: None, 400: INVALID_INPUT, 429: TOO_MANY_REQUESTS},
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(PasswordResetRequestSerializer, request)
+        identity_use_cases().request_password_reset(email=data["email"])
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(PublicAuthView):
+    @extend_schema(
+        tags=TAGS,
+        summary="Choose a new password with a reset token",
+        description="The token works once, before it expires; every session is signed out.",
+        request=PasswordResetConfirmSerializer,
+        responses={
+            204: None,
+            400: problem("Weak password, or a token unknown, used or expired."),
+            429: TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = _validated(PasswordResetConfirmSerializer, request)
+        identity_use_cases().confirm_password_reset(token=data["token"], password=data["password"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(
+        tags=["me"],
+        summary="Your profile",
+        responses={200: UserSerializer, 401: UNAUTHENTICATED},
+    )
+    def get(self, request: Request) -> Response:
+        account = identity_use_cases().get_account(user_id=_caller_id(request))
+        return Response(UserSerializer(account).data)
+
+    @extend_schema(
+        tags=["me"],
+        summary="Change your profile (only `full_name`; other fields are ignored)",
+        request=ProfileUpdateSerializer,
+        responses={200: UserSerializer, 400: INVALID_INPUT, 401: UNAUTHENTICATED},
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user_id = _caller_id(request)
+        use_cases = identity_use_cases()
+        if "full_name" in serializer.validated_data:
+            account = use_cases.change_profile(
+                user_id=user_id, full_name=serializer.validated_data["full_name"]
+            )
+        else:
+            account = use_cases.get_account(user_id=user_id)
+        return Response(UserSerializer(account).data)

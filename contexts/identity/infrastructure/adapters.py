@@ -1,0 +1,64 @@
+"""Django-backed implementations of identity's service ports."""
+
+import secrets
+from datetime import datetime
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from contexts.identity.application.ports import (
+    Clock,
+    PasswordHasher,
+    PasswordPolicy,
+    ResetTokenGenerator,
+    SessionRevoker,
+)
+from contexts.identity.domain.account import UserId
+from contexts.identity.domain.errors import WeakPassword
+from contexts.identity.infrastructure.models import User
+
+
+class DjangoPasswordHasher(PasswordHasher):
+    """Django's configured hashers (`PASSWORD_HASHERS`: Argon2 first)."""
+
+    def hash(self, raw_password: str) -> str:
+        return make_password(raw_password)
+
+    def matches(self, raw_password: str, password_hash: str) -> bool:
+        return check_password(raw_password, password_hash)
+
+
+class DjangoPasswordPolicy(PasswordPolicy):
+    """Django's `AUTH_PASSWORD_VALIDATORS`, the similarity check seeing email and name."""
+
+    def check(self, raw_password: str, *, email: str, full_name: str) -> None:
+        would_be_user = User(email=email, full_name=full_name)  # never saved: read by validators
+        try:
+            validate_password(raw_password, user=would_be_user)
+        except ValidationError as exc:
+            raise WeakPassword([str(message) for message in exc.messages]) from exc
+
+
+class SecretsResetTokenGenerator(ResetTokenGenerator):
+    def new_token(self) -> str:
+        return secrets.token_urlsafe(32)
+
+
+class SimpleJwtSessionRevoker(SessionRevoker):
+    """Blacklist every refresh token still outstanding for the account."""
+
+    def revoke_all(self, user_id: UserId) -> None:
+        outstanding = OutstandingToken.objects.filter(
+            user_id=user_id, expires_at__gt=timezone.now()
+        ).exclude(blacklistedtoken__isnull=False)
+        BlacklistedToken.objects.bulk_create(
+            [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
+        )
+
+
+class SystemClock(Clock):
+    def now(self) -> datetime:
+        return timezone.now()

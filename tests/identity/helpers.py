@@ -1,0 +1,26 @@
+"""Assertions the identity API tests share."""
+
+from typing import Any
+
+PROBLEM_KEYS = {"type", "title", "status", "detail"}
+
+
+def problem(response: Any, status: int) -> dict[str, Any]:
+    """The problem+json body of an error response, after checking its shape."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body.keys() >= PROBLEM_KEYS
+    assert body["status"] == status
+    assert body["type"].startswith("https://")
+    return body
+
+
+def field_errors(response: Any) -> dict[str, list[str]]:
+    body = problem(response, 400)
+    errors: dict[str, list[str]] = body["errors"]
+    return errors
+
+
+def bearer(client: Any, access: str) -> None:
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
