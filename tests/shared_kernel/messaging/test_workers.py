@@ -1,0 +1,139 @@
+"""A real Celery worker on Redis runs async subscribers, and nothing is lost or doubled when
+the worker is killed mid-batch or the broker loses every queued message."""
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+from django.db.models import Count
+from pytest_django.fixtures import Settings
+
+from shared_kernel.messaging import relay
+from shared_kernel.messaging.models import Delivery
+from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
+from tests.messaging_testapp.events import WorkerProbed
+from tests.messaging_testapp.handlers import WORKER_SUBSCRIBER, record_worker_probe
+from tests.messaging_testapp.models import Effect
+from tests.shared_kernel.messaging.workers import Worker, start_worker, this_tests_database_url, wait_until
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("celery-workers"),
+    pytest.mark.django_db(transaction=True),
+]
+
+VISIBILITY_SECONDS = 4
+StartWorker = Callable[..., Worker]
+
+
+@pytest.fixture
+def queue(subscribe: Any, settings: Settings) -> Iterator[str]:
+    """A queue no other test uses; the worker subscriber routed to it for this test."""
+    name = f"t-bus-{uuid.uuid4().hex[:10]}"
+    settings.OUTBOX_VISIBILITY_TIMEOUT_SECONDS = VISIBILITY_SECONDS
+    settings.OUTBOX_MAX_ATTEMPTS = 10
+    subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=name)
+    yield name
+    _forget_queue(name)
+
+
+@pytest.fixture
+def start(transactional_db: None, queue: str, tmp_path: Path) -> Iterator[StartWorker]:
+    """Start workers on the test's queue and database; every one is stopped afterwards."""
+    started: list[Worker] = []
+
+    def _start(handler_sleep: float = 0.0) -> Worker:
+        env = {
+            "DATABASE_URL": this_tests_database_url(),
+            "MESSAGING_TESTAPP_QUEUE": queue,
+            "MESSAGING_TESTAPP_HANDLER_SLEEP": str(handler_sleep),
+            "OUTBOX_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
+            "OUTBOX_MAX_ATTEMPTS": "10",
+            "OUTBOX_RETRY_BACKOFF_SECONDS": "0.2",
+        }
+        worker = start_worker(queue, env, tmp_path / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield _start
+    for worker in started:
+        worker.stop()
+
+
+def publish(count: int, run: str) -> None:
+    with DjangoUnitOfWork() as uow:
+        for _ in range(count):
+            probe_id = uuid.uuid4()
+            uow.publish(WorkerProbed(probe_id=probe_id, run=run), aggregate_id=str(probe_id))
+
+
+def effects_of(run: str) -> int:
+    return Effect.objects.filter(value=run).count()
+
+
+def all_done() -> bool:
+    return not Delivery.objects.exclude(status=Delivery.Status.DONE).exists()
+
+
+def assert_each_handled_once(run: str, count: int) -> None:
+    per_event = Effect.objects.filter(value=run).values("event_id").annotate(n=Count("pk"))
+    assert len(per_event) == count
+    assert {row["n"] for row in per_event} == {1}
+    assert Delivery.objects.filter(status=Delivery.Status.DONE).count() == count
+
+
+def test_a_worker_process_runs_an_async_subscriber(effects: type[Effect], start: StartWorker) -> None:
+    start()
+
+    publish(3, run="plain")
+
+    assert wait_until(lambda: effects_of("plain") == 3 and all_done(), timeout=30)
+    assert_each_handled_once("plain", 3)
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
+    effects: type[Effect], start: StartWorker
+) -> None:
+    worker = start(handler_sleep=0.01)
+    publish(500, run="killed")
+    assert wait_until(lambda: effects_of("killed") >= 100, timeout=30)
+
+    worker.kill()
+    halfway = effects_of("killed")
+    start(handler_sleep=0.01)
+
+    assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
+    assert halfway < 500
+    assert_each_handled_once("killed", 500)
+
+
+def test_messages_the_broker_lost_are_handed_over_again(
+    effects: type[Effect], start: StartWorker, queue: str
+) -> None:
+    publish(50, run="lost")
+    _forget_queue(queue)  # Redis keeps nothing on disk here: a restart loses the queue
+
+    start()
+
+    assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
+    assert_each_handled_once("lost", 50)
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+
+
+def _forget_queue(queue: str) -> None:
+    """Delete the queue's messages, and those a killed worker left unacknowledged."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in broker.scan_iter(match=f"{queue}*"):
+        broker.delete(key)
+    for tag, raw in broker.hgetall("unacked").items():
+        message, exchange, routing_key = json.loads(raw)
+        if routing_key == queue:
+            broker.hdel("unacked", tag)
+            broker.zrem("unacked_index", tag)
