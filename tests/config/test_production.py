@@ -1,0 +1,112 @@
+"""Production is DEBUG off (ARCHITECTURE.md §6): it refuses to start half-configured, its
+`check --deploy` is clean (drf-spectacular's schema warnings included), and it redirects to
+HTTPS everything but `/health/`. Each test starts a fresh interpreter with a clean environment,
+since settings are read once per process.
+"""
+
+import json
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def production_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "EMPORIUM_LOCAL_DIR": str(tmp_path / "local"),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "shop.example.com,testserver",
+        "METRICS_TOKEN": secrets.token_urlsafe(32),
+    }
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return python(env, "manage.py", *args)
+
+
+def python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "complaint"),
+    [
+        ("SECRET_KEY", None, "SECRET_KEY"),
+        ("SECRET_KEY", "django-insecure-" + "x1y2z3" * 10, "SECRET_KEY"),
+        ("SECRET_KEY", "ab" * 40, "SECRET_KEY"),
+        ("SECRET_KEY", "short-but-random-Q7", "SECRET_KEY"),
+        ("ALLOWED_HOSTS", None, "ALLOWED_HOSTS"),
+        ("METRICS_TOKEN", None, "METRICS_TOKEN"),
+    ],
+)
+def test_production_refuses_to_start_half_configured(
+    production_env: dict[str, str], variable: str, value: str | None, complaint: str
+) -> None:
+    if value is None:
+        del production_env[variable]
+    else:
+        production_env[variable] = value
+
+    result = python(production_env, "-c", "import config.settings")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert complaint in result.stderr
+
+
+def test_the_same_settings_start_with_everything_set(production_env: dict[str, str]) -> None:
+    result = manage(production_env, "check")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_at_warning_level(production_env: dict[str, str]) -> None:
+    result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+PROBE = """
+import json
+from django.test import Client
+client = Client()
+live = client.get("/health/live")
+api = client.get("/api/v1/nope")
+secure = client.get("/api/v1/nope", headers={"X-Forwarded-Proto": "https"})
+print(json.dumps({
+    "live": [live.status_code, live.get("Location")],
+    "api": [api.status_code, api.get("Location")],
+    "secure": [secure.status_code, secure["Content-Type"], secure.get("Strict-Transport-Security")],
+}))
+"""
+
+
+def test_https_everywhere_but_health(production_env: dict[str, str]) -> None:
+    result = manage(production_env, "shell", "--no-imports", "-c", PROBE)
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["live"] == [200, None]
+    assert seen["api"] == [301, "https://testserver/api/v1/nope"]
+    status, content_type, hsts = seen["secure"]
+    assert (status, content_type) == (404, "application/problem+json")
+    assert hsts.startswith("max-age=31536000")
