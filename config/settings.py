@@ -115,6 +115,9 @@ else:
         "default": {
             "ENGINE": "django_prometheus.db.backends.sqlite3",
             "NAME": LOCAL_DIR / "emporium.sqlite3",
+            # Django's default for SQLite, said aloud: pytest-django's xdist renaming only
+            # spares in-memory databases it recognises, and it misses the prometheus engine.
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
