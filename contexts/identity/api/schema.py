@@ -14,9 +14,14 @@ class ProblemSerializer(serializers.Serializer[Any]):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # Declared here: a class attribute named `errors` would hide Serializer.errors.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()), required=False
+        )
+        return fields
 
 
 def problem(description: str) -> OpenApiResponse:

@@ -1,0 +1,99 @@
+"""Identity's integration events land in the outbox in the same transaction as the change
+that caused them, and not at all when that change fails."""
+
+import pytest
+
+from contexts.identity.application.services import identity_use_cases
+from contexts.identity.contracts import PasswordResetRequested, UserRegistered
+from contexts.identity.domain.errors import EmailAlreadyRegistered, WeakPassword
+from contexts.identity.models import PasswordResetToken, User
+from shared_kernel.messaging.models import OutboxEvent
+from shared_kernel.messaging.serialization import decode_event, masked_payload
+
+PASSWORD = "correct-horse-battery"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_writes_user_registered_with_the_account(api):
+    response = api.post(
+        "/api/v1/auth/register",
+        {"email": "Ann@Example.com", "password": PASSWORD, "full_name": "Ann"},
+    )
+    user_id = response.json()["id"]
+
+    row = OutboxEvent.objects.get()
+    assert (row.event_type, row.version, row.publisher) == ("UserRegistered", 1, "identity")
+    assert row.aggregate_id == user_id
+    assert row.sequence == 1
+    assert row.payload == {"user_id": user_id, "email": "ann@example.com", "full_name": "Ann"}
+    event = decode_event(UserRegistered, row.payload)
+    assert str(event.user_id) == user_id
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "error"),
+    [
+        ("ANN@example.com", PASSWORD, EmailAlreadyRegistered),
+        ("bob@example.com", "short", WeakPassword),
+    ],
+)
+def test_a_failed_registration_writes_no_event(user, email, password, error):
+    with pytest.raises(error):
+        identity_use_cases().register_user(email=email, password=password)
+
+    assert OutboxEvent.objects.count() == 0
+    assert User.objects.count() == 1
+
+
+def test_a_reset_request_writes_the_token_and_the_event_together(api, user):
+    api.post("/api/v1/auth/password-reset", {"email": "ann@example.com"})
+
+    row = OutboxEvent.objects.get()
+    assert row.event_type == "PasswordResetRequested"
+    assert row.aggregate_id == str(user.pk)
+    assert row.payload["user_id"] == str(user.pk)
+    assert row.payload["email"] == "ann@example.com"
+    assert PasswordResetToken.objects.filter(user=user).count() == 1
+
+
+def test_the_reset_token_is_masked_wherever_the_event_is_shown(api, user):
+    api.post("/api/v1/auth/password-reset", {"email": "ann@example.com"})
+    row = OutboxEvent.objects.get()
+
+    shown = masked_payload(PasswordResetRequested, row.payload)
+
+    assert shown["reset_token"] != row.payload["reset_token"]
+    assert row.payload["reset_token"] not in str(shown)
+    assert shown["email"] == "ann@example.com"
+
+
+def test_a_reset_request_for_an_unknown_email_writes_nothing(api, user):
+    api.post("/api/v1/auth/password-reset", {"email": "nobody@example.com"})
+    assert OutboxEvent.objects.count() == 0
+    assert PasswordResetToken.objects.count() == 0
+
+
+def test_a_reset_request_whose_outbox_write_fails_leaves_no_token(user, monkeypatch):
+    def broken_store(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("shared_kernel.messaging.outbox.store", broken_store)
+
+    with pytest.raises(RuntimeError):
+        identity_use_cases().request_password_reset(email="ann@example.com")
+
+    assert PasswordResetToken.objects.count() == 0
+    assert OutboxEvent.objects.count() == 0
+
+
+def test_a_registration_whose_outbox_write_fails_leaves_no_account(db, monkeypatch):
+    def broken_store(*args, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    monkeypatch.setattr("shared_kernel.messaging.outbox.store", broken_store)
+
+    with pytest.raises(RuntimeError):
+        identity_use_cases().register_user(email="ann@example.com", password=PASSWORD)
+
+    assert User.objects.count() == 0
