@@ -37,7 +37,8 @@ def cache_down(settings) -> None:
 
 
 @pytest.fixture
-def broker_down() -> Iterator[None]:
+def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_REDIS)  # Celery reads it before its conf
     conf = current_app.conf
     saved = conf.broker_url, conf.broker_transport_options
     conf.broker_url, conf.broker_transport_options = DEAD_REDIS, {}
