@@ -25,6 +25,8 @@ logger = structlog.get_logger(__name__)
 
 
 class FailOpenRedisCache(RedisCache):
+    _client: Any
+
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._ignore_exceptions = True

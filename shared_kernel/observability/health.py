@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 
 logger = structlog.get_logger(__name__)
 
-BROKER_TIMEOUT_SECONDS = 1.0
+BROKER_TIMEOUT_SECONDS = 1
 
 
 @dataclass(frozen=True)

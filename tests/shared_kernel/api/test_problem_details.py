@@ -1,13 +1,12 @@
 """Every error under /api/ is problem+json (ARCHITECTURE.md §5), from DRF or from Django."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from shared_kernel.api.exceptions import flatten_errors
 from shared_kernel.api.problems import PROBLEM_TYPE_BASE
+from tests.shared_kernel.api.users import signed_in
 
 pytestmark = pytest.mark.urls("tests.shared_kernel.api.urls")
 
@@ -132,7 +131,7 @@ def test_a_bad_bearer_token_is_401_with_simplejwts_message_flattened() -> None:
 
 def test_signed_in_but_not_allowed_is_403() -> None:
     client = APIClient()
-    client.force_authenticate(user=SimpleNamespace(is_authenticated=True, is_staff=False))
+    client.force_authenticate(user=signed_in(pk=1))
 
     body = problem_of(client.get("/api/test/staff"), 403)
 

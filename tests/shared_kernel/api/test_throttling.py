@@ -1,6 +1,5 @@
 """Throttles per user and per client IP, cache-backed, failing open (ARCHITECTURE.md §5)."""
 
-from types import SimpleNamespace
 from uuid import uuid4
 
 import pytest
@@ -9,6 +8,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.test import APIClient
 
 from shared_kernel.observability.metrics import CACHE_ERRORS, THROTTLE_FAILED_OPEN
+from tests.shared_kernel.api.users import signed_in
 from tests.shared_kernel.observability.prometheus import sample_value
 
 pytestmark = pytest.mark.urls("tests.shared_kernel.api.urls")
@@ -79,8 +79,8 @@ def test_a_spoofed_forwarded_for_is_ignored_without_trusted_proxies(settings, lo
 def test_signed_in_users_are_counted_per_user(settings, locmem) -> None:
     rates(settings, user="1/min")
     alice, bob = APIClient(), APIClient()
-    alice.force_authenticate(SimpleNamespace(is_authenticated=True, pk=1))
-    bob.force_authenticate(SimpleNamespace(is_authenticated=True, pk=2))
+    alice.force_authenticate(signed_in(pk=1))
+    bob.force_authenticate(signed_in(pk=2))
 
     assert alice.get("/api/test/throttled").status_code == 200
     assert bob.get("/api/test/throttled").status_code == 200
@@ -89,12 +89,12 @@ def test_signed_in_users_are_counted_per_user(settings, locmem) -> None:
 
 def test_the_auth_throttle_counts_per_ip_signed_in_or_not(settings, locmem) -> None:
     rates(settings, auth="2/min")
-    anonymous, signed_in = APIClient(), APIClient()
-    signed_in.force_authenticate(SimpleNamespace(is_authenticated=True, pk=1))
+    anonymous, member = APIClient(), APIClient()
+    member.force_authenticate(signed_in(pk=1))
 
     assert anonymous.get("/api/test/auth-throttled").status_code == 200
-    assert signed_in.get("/api/test/auth-throttled").status_code == 200
-    assert signed_in.get("/api/test/auth-throttled").status_code == 429
+    assert member.get("/api/test/auth-throttled").status_code == 200
+    assert member.get("/api/test/auth-throttled").status_code == 429
 
 
 def test_throttles_fail_open_when_redis_is_unreachable(settings) -> None:

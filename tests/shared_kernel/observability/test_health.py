@@ -38,12 +38,12 @@ def cache_down(settings) -> None:
 
 @pytest.fixture
 def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_REDIS)  # Celery reads it before its conf
     conf = current_app.conf
-    saved = conf.broker_url, conf.broker_transport_options
-    conf.broker_url, conf.broker_transport_options = DEAD_REDIS, {}
+    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options")}
+    monkeypatch.setenv("CELERY_BROKER_URL", DEAD_REDIS)  # Celery reads it before its conf
+    conf.update(broker_url=DEAD_REDIS, broker_transport_options={})
     yield
-    conf.broker_url, conf.broker_transport_options = saved
+    conf.update(saved)
 
 
 def ready() -> tuple[int, dict]:
