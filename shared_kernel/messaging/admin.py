@@ -15,7 +15,7 @@ from shared_kernel.messaging import operations
 from shared_kernel.messaging.models import DeadLetter, Delivery, InboxEntry, OutboxEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows written by the bus are evidence: looked at, never edited by hand."""
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -28,7 +28,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return False
 
 
-class DeliveryInline(admin.TabularInline):  # type: ignore[type-arg]
+class DeliveryInline(admin.TabularInline):
     model = Delivery
     fields = ("subscriber", "mode", "status", "attempts", "failures", "settled_at")
     readonly_fields = fields
@@ -80,7 +80,9 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
     @admin.display(description="payload (secrets masked)")
     def masked_payload(self, delivery: Delivery) -> SafeString:
-        return format_html("<pre>{}</pre>", json.dumps(operations.shown_payload(delivery.event), indent=2))
+        return format_html(
+            "<pre>{}</pre>", json.dumps(operations.shown_payload(delivery.event), indent=2)
+        )
 
     @admin.action(description="Replay: hand over again with a fresh set of attempts")
     def replay(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
@@ -100,8 +102,11 @@ class DeliveryAdmin(ReadOnlyAdmin):
 
 @admin.register(DeadLetter)
 class DeadLetterAdmin(DeliveryAdmin):
-    list_display = ("id", "event_type", "subscriber", "attempts", "settled_at", "error")
-    list_filter = ("subscriber", "event__event_type", "settled_at")
+    def get_list_display(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("id", "event_type", "subscriber", "attempts", "settled_at", "error")
+
+    def get_list_filter(self, request: HttpRequest) -> tuple[str, ...]:
+        return ("subscriber", "event__event_type", "settled_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Delivery]:
         return super().get_queryset(request).filter(status=Delivery.Status.DEAD)

@@ -152,7 +152,7 @@ def _schedule_retry(delivery: Delivery, now: datetime, delay: float) -> None:
 
 
 @shared_task(bind=True, name="shared_kernel.messaging.deliver", max_retries=None, acks_late=True)
-def deliver(self: Task, delivery_id: int) -> str:  # type: ignore[type-arg]
+def deliver(self: Task, delivery_id: int) -> str:
     """An asynchronous subscriber's run, on its context's queue; Celery carries the retries.
 
     Run eagerly (fast tests), the retries follow at once, in this call: an eager

@@ -26,7 +26,9 @@ def published_events() -> list[type[IntegrationEvent]]:
         module = f"{config.name}.contracts"
         if config.name.startswith("contexts.") and importlib.util.find_spec(module):
             importlib.import_module(module)
-    return [cls for cls in registered_integration_events() if cls.__module__.startswith("contexts.")]
+    return [
+        cls for cls in registered_integration_events() if cls.__module__.startswith("contexts.")
+    ]
 
 
 def key(event_class: type[IntegrationEvent]) -> str:
@@ -38,7 +40,7 @@ def current_schemas() -> dict[str, Any]:
 
 
 def read_lock(path: Path = LOCK_PATH) -> dict[str, Any]:
-    return json.loads(path.read_text()) if path.exists() else {}  # type: ignore[no-any-return]
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def drift(lock: dict[str, Any]) -> list[str]:

@@ -103,7 +103,7 @@ _collector: OutboxCollector | None = None
 
 def register_collector() -> None:
     """Add the outbox figures to the default registry, once per process."""
-    global _collector  # noqa: PLW0603 - one collector per process, by design
+    global _collector
     if _collector is None:
         _collector = OutboxCollector()
         REGISTRY.register(_collector)

@@ -72,7 +72,11 @@ def claim(*, limit: int, ids: Iterable[int] | None = None) -> list[Claim]:
             due = due.filter(pk__in=list(ids))
         rows = list(due.order_by("pk").values_list("pk", "attempts", "mode", "queue")[:limit])
         exhausted = [(pk, attempts) for pk, attempts, _, _ in rows if _is_exhausted(attempts)]
-        claims = [Claim(pk, mode, queue) for pk, attempts, mode, queue in rows if not _is_exhausted(attempts)]
+        claims = [
+            Claim(pk, mode, queue)
+            for pk, attempts, mode, queue in rows
+            if not _is_exhausted(attempts)
+        ]
         _give_up(exhausted, now)
         Delivery.objects.filter(pk__in=[c.delivery_id for c in claims]).update(
             status=Delivery.Status.HANDED_OVER,
@@ -100,7 +104,9 @@ def _is_exhausted(attempts: int) -> bool:
 def _give_up(exhausted: list[tuple[int, int]], now: datetime) -> None:
     for pk, attempts in exhausted:
         Delivery.objects.filter(pk=pk).update(
-            status=Delivery.Status.DEAD, settled_at=now, last_error=_GAVE_UP.format(attempts=attempts)
+            status=Delivery.Status.DEAD,
+            settled_at=now,
+            last_error=_GAVE_UP.format(attempts=attempts),
         )
         logger.error("delivery_dead_lettered", delivery_id=pk, error="visibility timeout")
 

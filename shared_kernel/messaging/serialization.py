@@ -47,13 +47,13 @@ class _Codec:
 
 def encode_event(event: IntegrationEvent) -> dict[str, JSON]:
     """The event's payload as plain JSON values."""
-    return _object_codec(type(event)).encode(event)  # type: ignore[no-any-return]
+    return _object_codec(type(event)).encode(event)
 
 
 def decode_event(event_class: type[E], payload: Mapping[str, JSON]) -> E:
     """The event back from its payload; `EventDecodeError` when the payload does not fit."""
     try:
-        return _object_codec(event_class).decode(payload)  # type: ignore[no-any-return]
+        return _object_codec(event_class).decode(payload)
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         raise EventDecodeError(
             f"{event_class.event_type} v{event_class.version}: payload does not fit ({exc})."
@@ -184,9 +184,7 @@ def _tuple_codec(hint: Any) -> _Codec:
     items = [_codec_for(arg) for arg in args]
     return _Codec(
         encode=lambda values: [c.encode(v) for c, v in zip(items, values, strict=True)],
-        decode=lambda values: tuple(
-            c.decode(v) for c, v in zip(items, _list(values), strict=True)
-        ),
+        decode=lambda values: tuple(c.decode(v) for c, v in zip(items, _list(values), strict=True)),
         schema={"tuple": [c.schema for c in items]},
     )
 

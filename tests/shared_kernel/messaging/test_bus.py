@@ -57,6 +57,13 @@ def publish(note: str = "") -> uuid.UUID:
     return probe_id
 
 
+def publish_then_fail(note: str) -> None:
+    """A use case that publishes, then raises before it can commit."""
+    with DjangoUnitOfWork() as uow:
+        uow.publish(ProbeHappened(probe_id=uuid.uuid4(), note=note), aggregate_id="a")
+        raise Boom
+
+
 @pytest.fixture(autouse=True)
 def _instant_retries(settings: SettingsWrapper) -> None:
     settings.OUTBOX_RETRY_BACKOFF_SECONDS = 0
@@ -69,9 +76,7 @@ def test_a_use_case_that_raises_leaves_no_event_no_delivery_and_runs_nothing(
     subscribe(ProbeHappened, recorder("t.inline"), name="t.inline", mode="inline")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(Boom):
-        with DjangoUnitOfWork() as uow:
-            uow.publish(ProbeHappened(probe_id=uuid.uuid4()), aggregate_id="a")
-            raise Boom
+        publish_then_fail("doomed")
 
     assert callbacks == []
     assert OutboxEvent.objects.count() == 0
@@ -243,9 +248,8 @@ def test_a_nested_unit_of_work_that_fails_takes_only_its_own_events_with_it(
 
     with DjangoUnitOfWork() as outer:
         outer.publish(ProbeHappened(probe_id=uuid.uuid4(), note="outer"), aggregate_id="o")
-        with pytest.raises(Boom), DjangoUnitOfWork() as inner:
-            inner.publish(ProbeHappened(probe_id=uuid.uuid4(), note="inner"), aggregate_id="i")
-            raise Boom
+        with pytest.raises(Boom):
+            publish_then_fail("inner")
 
     assert list(OutboxEvent.objects.values_list("payload__note", flat=True)) == ["outer"]
     assert Delivery.objects.count() == 1

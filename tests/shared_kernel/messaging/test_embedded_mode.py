@@ -12,7 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.shared_kernel.messaging.workers import PROJECT_DIR, TEST_SETTINGS, start_worker, wait_until
+from tests.shared_kernel.messaging.workers import (
+    PROJECT_DIR,
+    TEST_SETTINGS,
+    start_worker,
+    wait_until,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery-workers")]
 
@@ -30,7 +35,7 @@ def embedded_env(local_dir: Path) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(  # noqa: S603 - our own interpreter and arguments
+    subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT_DIR, env=env, check=True, timeout=60
     )
 

@@ -124,7 +124,9 @@ def test_every_subclass_registers_itself_and_a_clash_is_refused(scratch_registry
         class ProbeHappened(IntegrationEvent):  # same type and version, another module
             note: str
 
-    assert integration_event_class("ProbeHappened", 1).__module__ == "tests.messaging_testapp.events"
+    assert (
+        integration_event_class("ProbeHappened", 1).__module__ == "tests.messaging_testapp.events"
+    )
 
 
 def test_the_publisher_is_the_context_declaring_the_event(scratch_registry: None) -> None:

@@ -19,7 +19,12 @@ from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
 from tests.messaging_testapp.events import WorkerProbed
 from tests.messaging_testapp.handlers import WORKER_SUBSCRIBER, record_worker_probe
 from tests.messaging_testapp.models import Effect
-from tests.shared_kernel.messaging.workers import Worker, start_worker, this_tests_database_url, wait_until
+from tests.shared_kernel.messaging.workers import (
+    Worker,
+    start_worker,
+    this_tests_database_url,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -89,7 +94,9 @@ def assert_each_handled_once(run: str, count: int) -> None:
     assert Delivery.objects.filter(status=Delivery.Status.DONE).count() == count
 
 
-def test_a_worker_process_runs_an_async_subscriber(effects: type[Effect], start: StartWorker) -> None:
+def test_a_worker_process_runs_an_async_subscriber(
+    effects: type[Effect], start: StartWorker
+) -> None:
     start()
 
     publish(3, run="plain")
@@ -133,7 +140,7 @@ def _forget_queue(queue: str) -> None:
     for key in broker.scan_iter(match=f"{queue}*"):
         broker.delete(key)
     for tag, raw in broker.hgetall("unacked").items():
-        message, exchange, routing_key = json.loads(raw)
+        _message, _exchange, routing_key = json.loads(raw)
         if routing_key == queue:
             broker.hdel("unacked", tag)
             broker.zrem("unacked_index", tag)

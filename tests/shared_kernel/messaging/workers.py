@@ -4,6 +4,7 @@ Each worker runs in its own process group (prefork children included), so stoppi
 killing it reaches exactly the processes this test started, by their group id.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,10 +41,8 @@ class Worker:
             self.kill()
 
     def _signal_group(self, sig: signal.Signals) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            pass
 
 
 def this_tests_database_url() -> str:
@@ -61,7 +60,7 @@ def start_worker(queue: str, env: dict[str, str], log: Path, *, concurrency: int
     ]  # fmt: skip
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS, **env}
     with log.open("ab") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        process = subprocess.Popen(
             command,
             cwd=PROJECT_DIR,
             env=full_env,

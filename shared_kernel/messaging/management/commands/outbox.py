@@ -1,11 +1,11 @@
 """`manage.py outbox …`: the operator's door to the event bus (the admin's twin).
 
-    outbox status                       counts per state, oldest pending age, dead letters
-    outbox relay                        hand over whatever is due, now
-    outbox replay ID… | --dead [--subscriber S]   hand over again, fresh attempts
-    outbox skip ID…   | --dead [--subscriber S]   settle without running the subscriber
-    outbox catalog                      every event type, its publisher and subscribers
-    outbox lock                         record new event schemas in docs/events.lock.json
+outbox status                       counts per state, oldest pending age, dead letters
+outbox relay                        hand over whatever is due, now
+outbox replay ID… | --dead [--subscriber S]   hand over again, fresh attempts
+outbox skip ID…   | --dead [--subscriber S]   settle without running the subscriber
+outbox catalog                      every event type, its publisher and subscribers
+outbox lock                         record new event schemas in docs/events.lock.json
 """
 
 import json
@@ -81,7 +81,9 @@ class Command(BaseCommand):
 
     def _catalog(self, options: dict[str, Any]) -> None:
         for entry in bus.catalog():
-            self.stdout.write(f"{entry.event_type} v{entry.version}  (published by {entry.publisher})")
+            self.stdout.write(
+                f"{entry.event_type} v{entry.version}  (published by {entry.publisher})"
+            )
             for subscription in entry.subscribers:
                 self.stdout.write(
                     f"    → {subscription.name} [{subscription.mode}, queue {subscription.queue}]"

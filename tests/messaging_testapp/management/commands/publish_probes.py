@@ -18,4 +18,6 @@ class Command(BaseCommand):
         with DjangoUnitOfWork() as uow:
             for _ in range(options["count"]):
                 probe_id = uuid.uuid4()
-                uow.publish(WorkerProbed(probe_id=probe_id, run=options["run"]), aggregate_id=str(probe_id))
+                uow.publish(
+                    WorkerProbed(probe_id=probe_id, run=options["run"]), aggregate_id=str(probe_id)
+                )
