@@ -7,6 +7,10 @@ class IdentityConfig(AppConfig):
     verbose_name = "Identity"
 
     def ready(self) -> None:
+        """Wire the use cases and the facade, and register the demo loader.
+
+        Imported here, not at the top: they load models, which needs the app registry ready.
+        """
         from contexts.identity import bootstrap, demo
         from shared_kernel.demo import register_demo_loader
 

@@ -5,10 +5,9 @@ that already exists is left as it is, and its login is printed again.
 """
 
 from contexts.identity.application.services import identity_use_cases
+from contexts.identity.contracts import identity_facade
 from contexts.identity.domain.account import UserId
-from contexts.identity.domain.email import EmailAddress
 from contexts.identity.infrastructure.models import User
-from contexts.identity.infrastructure.repositories import DjangoAccountRepository
 
 DEMO_PASSWORD = "emporium-demo-pass"  # noqa: S105 - published in the README on purpose
 STAFF_EMAIL = "staff@example.com"
@@ -29,9 +28,9 @@ def load_demo_accounts() -> list[str]:
 
 
 def _ensure_account(email: str, full_name: str) -> UserId:
-    existing = DjangoAccountRepository().find_by_email(EmailAddress(email))
+    existing = identity_facade().user_id_by_email(email)
     if existing is not None:
-        return existing.id
+        return UserId(existing)
     account = identity_use_cases().register_user(
         email=email, password=DEMO_PASSWORD, full_name=full_name
     )

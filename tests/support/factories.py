@@ -13,7 +13,7 @@ _DEFAULT_PASSWORD_HASH = make_password(DEFAULT_PASSWORD)
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
-    """An active customer who signs in with DEFAULT_PASSWORD (`password=` picks another)."""
+    """An active customer who signs in with DEFAULT_PASSWORD (`raw_password=` sets another)."""
 
     class Meta:
         model = User

@@ -2,7 +2,6 @@
 
 import re
 from dataclasses import dataclass
-from typing import Self
 
 from contexts.identity.domain.errors import InvalidEmailAddress
 
@@ -23,10 +22,6 @@ class EmailAddress:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value", _validated(self.value))
-
-    @classmethod
-    def parse(cls, raw: str) -> Self:
-        return cls(raw)
 
     @property
     def domain(self) -> str:
