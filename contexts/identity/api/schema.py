@@ -5,6 +5,8 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+PROBLEM_JSON = "application/problem+json"
+
 
 class ProblemSerializer(serializers.Serializer[Any]):
     """An error (RFC 9457 problem details). Validation errors add `errors`: a flat map from a

@@ -19,7 +19,13 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from contexts.identity.api.schema import INVALID_INPUT, TOO_MANY_REQUESTS, UNAUTHENTICATED, problem
+from contexts.identity.api.schema import (
+    INVALID_INPUT,
+    PROBLEM_JSON,
+    TOO_MANY_REQUESTS,
+    UNAUTHENTICATED,
+    problem,
+)
 from contexts.identity.api.serializers import (
     CredentialsSerializer,
     LogoutSerializer,
@@ -65,9 +71,9 @@ class RegisterView(PublicAuthView):
         request=RegistrationSerializer,
         responses={
             201: UserSerializer,
-            400: INVALID_INPUT,
-            409: problem("The email is already registered, in any case."),
-            429: TOO_MANY_REQUESTS,
+            (400, PROBLEM_JSON): INVALID_INPUT,
+            (409, PROBLEM_JSON): problem("The email is already registered, in any case."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -85,9 +91,9 @@ class TokenView(PublicAuthView):
         request=CredentialsSerializer,
         responses={
             200: TokenPairSerializer,
-            400: INVALID_INPUT,
-            401: problem("Wrong email or password, or a deactivated account."),
-            429: TOO_MANY_REQUESTS,
+            (400, PROBLEM_JSON): INVALID_INPUT,
+            (401, PROBLEM_JSON): problem("Wrong email or password, or a deactivated account."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -101,9 +107,9 @@ class TokenRefreshView(PublicAuthView):
         request=RefreshSerializer,
         responses={
             200: TokenPairSerializer,
-            400: INVALID_INPUT,
-            401: problem("The refresh token is invalid, expired or blacklisted."),
-            429: TOO_MANY_REQUESTS,
+            (400, PROBLEM_JSON): INVALID_INPUT,
+            (401, PROBLEM_JSON): problem("The refresh token is invalid, expired or blacklisted."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -127,10 +133,12 @@ class LogoutView(APIView):
         request=LogoutSerializer,
         responses={
             204: None,
-            400: problem("The refresh token is invalid, expired or already blacklisted."),
-            401: UNAUTHENTICATED,
-            403: problem("The refresh token belongs to another account."),
-            429: TOO_MANY_REQUESTS,
+            (400, PROBLEM_JSON): problem(
+                "The refresh token is invalid, expired or already blacklisted."
+            ),
+            (401, PROBLEM_JSON): UNAUTHENTICATED,
+            (403, PROBLEM_JSON): problem("The refresh token belongs to another account."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -151,7 +159,11 @@ class PasswordResetView(PublicAuthView):
         summary="Ask for a password-reset email",
         description="Always 202, whether or not the address has an account.",
         request=PasswordResetRequestSerializer,
-        responses={202: None, 400: INVALID_INPUT, 429: TOO_MANY_REQUESTS},
+        responses={
+            202: None,
+            (400, PROBLEM_JSON): INVALID_INPUT,
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
+        },
     )
     def post(self, request: Request) -> Response:
         data = _validated(PasswordResetRequestSerializer, request)
@@ -167,8 +179,8 @@ class PasswordResetConfirmView(PublicAuthView):
         request=PasswordResetConfirmSerializer,
         responses={
             204: None,
-            400: problem("Weak password, or a token unknown, used or expired."),
-            429: TOO_MANY_REQUESTS,
+            (400, PROBLEM_JSON): problem("Weak password, or a token unknown, used or expired."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -183,7 +195,7 @@ class MeView(APIView):
     @extend_schema(
         tags=["me"],
         summary="Your profile",
-        responses={200: UserSerializer, 401: UNAUTHENTICATED},
+        responses={200: UserSerializer, (401, PROBLEM_JSON): UNAUTHENTICATED},
     )
     def get(self, request: Request) -> Response:
         account = identity_use_cases().get_account(user_id=_caller_id(request))
@@ -193,7 +205,11 @@ class MeView(APIView):
         tags=["me"],
         summary="Change your profile (only `full_name`; other fields are ignored)",
         request=ProfileUpdateSerializer,
-        responses={200: UserSerializer, 400: INVALID_INPUT, 401: UNAUTHENTICATED},
+        responses={
+            200: UserSerializer,
+            (400, PROBLEM_JSON): INVALID_INPUT,
+            (401, PROBLEM_JSON): UNAUTHENTICATED,
+        },
     )
     def patch(self, request: Request) -> Response:
         serializer = ProfileUpdateSerializer(data=request.data, partial=True)
