@@ -189,6 +189,13 @@ def test_a_crash_outside_drf_under_api_is_a_500_problem(settings, debug: bool) -
     assert "SECRET-INTERNALS" not in response.content.decode()
 
 
+def test_a_hand_made_json_error_becomes_a_problem_keeping_its_detail() -> None:
+    body = problem_of(APIClient().get("/api/test/hand-made-409"), 409)
+
+    assert body["detail"] == "Made by hand."
+    assert body["type"] == PROBLEM_TYPE_BASE + "conflict"
+
+
 def test_errors_outside_api_keep_djangos_pages() -> None:
     response = Client().get("/not-an-api-url")
 

@@ -119,6 +119,11 @@ class GroupListView(generics.ListAPIView):
     pagination_class = ByName
 
 
+class HandMadeConflictView(OpenView):
+    def get(self, request: Request) -> Response:
+        return Response({"detail": "Made by hand."}, status=409)
+
+
 @require_GET
 def plain_get_only(request: HttpRequest) -> HttpResponse:
     return HttpResponse("plain")
@@ -135,6 +140,7 @@ urlpatterns = [
     path("api/test/staff", StaffView.as_view()),
     path("api/test/get-only", GetOnlyView.as_view()),
     path("api/test/plain-get-only", plain_get_only),
+    path("api/test/hand-made-409", HandMadeConflictView.as_view()),
     path("api/test/throttled", ThrottledView.as_view()),
     path("api/test/auth-throttled", AuthThrottledView.as_view()),
     path("api/test/groups", GroupListView.as_view()),
