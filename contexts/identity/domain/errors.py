@@ -7,13 +7,14 @@ class InvalidInput(RuleViolated):
     """A value the domain refuses, tied to the input field it came from.
 
     The API reports it as a validation error on that field (`errors.<field>`), so a
-    client gets the same shape whether the serializer or the domain caught it.
+    client gets the same shape whether the serializer or the domain caught it. `context`
+    carries the separate `messages` too, for a handler that lists them one by one.
     """
 
     code = "invalid_input"
 
     def __init__(self, field: str, messages: list[str]) -> None:
-        super().__init__(" ".join(messages), field=field)
+        super().__init__(" ".join(messages), field=field, messages=list(messages))
         self.field = field
         self.messages = list(messages)
 
