@@ -69,3 +69,22 @@ def test_the_schema_is_served_as_openapi_3() -> None:
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "Emporium API"
+
+
+@pytest.mark.django_db
+def test_every_operation_documents_its_errors_as_problems() -> None:
+    schema = Client().get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+
+    assert operations
+    for path, method, operation in operations:
+        default = operation["responses"]["default"]["content"]["application/problem+json"]
+        assert default["schema"] == {"$ref": "#/components/schemas/Problem"}, (path, method)
+    problem = schema["components"]["schemas"]["Problem"]
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+    assert "errors" in problem["properties"]
