@@ -142,3 +142,14 @@ def test_readiness_lists_the_built_in_checks_first() -> None:
         ("broker", False),
     ]
     assert all(isinstance(c, ReadinessCheck) for c in checks)
+
+
+def test_probes_are_never_throttled(settings) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1/min", "user": "1/min", "auth": "1/min"},
+    }
+
+    statuses = [Client().get(path).status_code for path in ["/health/ready", "/health/live"] * 3]
+
+    assert statuses == [200] * 6
