@@ -95,10 +95,14 @@ def test_an_email_in_use_in_another_case_is_a_conflict(api, user):
     assert User.objects.get().pk == user.pk
 
 
-def test_a_stale_bearer_token_does_not_block_registration(api):
+def test_a_bad_bearer_token_is_401_even_on_a_public_route(api):
+    """ARCHITECTURE.md §5: a bad or expired bearer token is 401 on any route."""
     api.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
     response = api.post(URL, {"email": "ann@example.com", "password": PASSWORD})
-    assert response.status_code == 201
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert User.objects.count() == 0
 
 
 def test_has_no_trailing_slash_route(api):

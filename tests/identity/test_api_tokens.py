@@ -102,9 +102,11 @@ class TestRefresh:
     def test_an_access_token_is_not_a_refresh_token(self, api, user):
         problem(api.post(REFRESH, {"refresh": sign_in(api)["access"]}), 401)
 
-    def test_works_with_an_expired_access_token_still_in_the_header(self, api, user):
+    def test_a_bad_access_token_in_the_header_is_401_and_spends_nothing(self, api, user):
         tokens = sign_in(api)
         api.credentials(HTTP_AUTHORIZATION="Bearer expired.or.bad")
+        problem(api.post(REFRESH, {"refresh": tokens["refresh"]}), 401)
+        api.credentials()
         assert api.post(REFRESH, {"refresh": tokens["refresh"]}).status_code == 200
 
     def test_a_deactivated_account_cannot_refresh(self, api, user):

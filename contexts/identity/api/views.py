@@ -1,8 +1,8 @@
 """Identity's HTTP doors: validate the input, call one use case (or simplejwt), render.
 
-The `/auth/*` endpoints anyone may call ignore an `Authorization` header: a client whose
-access token has expired must still be able to refresh, sign in again or reset its password.
-They share the stricter per-IP throttle (`THROTTLE_AUTH`).
+The `/auth/*` endpoints anyone may call share the stricter per-IP throttle (`THROTTLE_AUTH`).
+Like every route, they answer a bad or expired bearer token with 401 (ARCHITECTURE.md §5):
+a client refreshes or signs in without sending its stale access token.
 """
 
 from typing import Any
@@ -55,13 +55,8 @@ def _caller_id(request: Request) -> UserId:
 
 
 class PublicAuthView(APIView):
-    authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (AuthRateThrottle,)
-
-    def get_authenticate_header(self, request: Request) -> str:
-        """Without authenticators DRF would turn a failed sign-in into 403; it is a 401."""
-        return f'{jwt_settings.AUTH_HEADER_TYPES[0]} realm="api"'
 
 
 class RegisterView(PublicAuthView):
