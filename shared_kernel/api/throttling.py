@@ -32,7 +32,8 @@ class FailOpenThrottleMixin:
         rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
         if self.scope not in rates:
             raise ImproperlyConfigured(f"No throttle rate for scope {self.scope!r}.")
-        return str(rates[self.scope])
+        rate = rates[self.scope]
+        return None if rate is None else str(rate)  # None: DRF's "no limit"
 
     def allow_request(self, request: Request, view: Any) -> bool:
         try:

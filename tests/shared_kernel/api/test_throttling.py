@@ -16,7 +16,7 @@ pytestmark = pytest.mark.urls("tests.shared_kernel.api.urls")
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 
-def rates(settings, **overrides: str) -> None:
+def rates(settings, **overrides: str | None) -> None:
     rest = dict(django_settings.REST_FRAMEWORK)
     rest["DEFAULT_THROTTLE_RATES"] = {"anon": "1000/min", "user": "1000/min", "auth": "1000/min"}
     rest["DEFAULT_THROTTLE_RATES"].update(overrides)
@@ -52,6 +52,14 @@ def test_past_the_anonymous_rate_is_429_problem_with_retry_after(settings, locme
     assert body["type"] == "https://emporium.example/problems/throttled"
     assert body["status"] == 429
     assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_a_scope_without_a_rate_is_not_limited(settings, locmem) -> None:
+    rates(settings, anon=None, user=None)
+
+    statuses = [APIClient().get("/api/test/throttled").status_code for _ in range(5)]
+
+    assert statuses == [200] * 5
 
 
 def test_anonymous_clients_are_counted_per_ip_through_trusted_proxies(settings, locmem) -> None:
