@@ -34,6 +34,11 @@ CACHE_ERRORS = Counter(
     "Cache operations that failed (Redis unreachable) and fell through fail-open.",
     ["operation"],
 )
+CACHE_SKIPPED = Counter(
+    "emporium_cache_skipped_total",
+    "Cache operations answered as misses without trying Redis, in the pause after a failure.",
+    ["operation"],
+)
 THROTTLE_FAILED_OPEN = Counter(
     "emporium_throttle_failed_open_total",
     "Requests let through unthrottled because the throttle's cache failed.",
