@@ -153,6 +153,16 @@ def test_an_unsupported_media_type_is_415() -> None:
     assert "text/plain" in body["detail"]
 
 
+def test_malformed_json_is_a_400_parse_error() -> None:
+    response = APIClient().post(
+        "/api/test/validate", '{"lines": [', content_type="application/json"
+    )
+
+    body = problem_of(response, 400)
+    assert body["type"] == PROBLEM_TYPE_BASE + "parse-error"
+    assert "JSON parse error" in body["detail"]
+
+
 def test_errors_are_json_even_when_a_browser_asks_for_html() -> None:
     response = APIClient().get("/api/test/raise/not-found", HTTP_ACCEPT="text/html")
 
