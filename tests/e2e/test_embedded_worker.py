@@ -4,6 +4,7 @@
 EMPORIUM_LOCAL_DIR, and watch a task travel through the broker folders into the worker.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -71,13 +72,17 @@ def start(embedded_env: dict[str, str], tmp_path: Path) -> Iterator[Start]:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the main process (a warm shutdown stops its pool), then SIGKILL whatever
+    is left of its group: signalling the pool children directly can hang the worker."""
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
+        process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            process.kill()
             process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
 
 
 def _wait_for(predicate: Callable[[], object], *, what: str, process: subprocess.Popen[bytes]):
