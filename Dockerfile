@@ -1,0 +1,77 @@
+# syntax=docker/dockerfile:1
+# Emporium's production image: gunicorn serving config.wsgi; the same image runs the Celery
+# worker and beat (compose.yaml picks the command). Production mode: DEBUG off, so the app
+# refuses to start without SECRET_KEY, ALLOWED_HOSTS and METRICS_TOKEN (ARCHITECTURE.md §6).
+#
+# Checked statically only: no Docker engine exists where it was written.
+# tests/architecture/test_deploy_files.py parses this file and compose.yaml (stages, non-root
+# user, health check, that the commands name modules that exist); it has never been built.
+
+# --- builder: a virtualenv with the pinned dependencies ------------------------------------
+FROM python:3.11-slim AS builder
+
+ENV PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PYTHONDONTWRITEBYTECODE=1
+
+RUN python -m venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH
+
+WORKDIR /src
+COPY pyproject.toml requirements.lock README.md ./
+COPY config ./config
+COPY contexts ./contexts
+COPY shared_kernel ./shared_kernel
+# Runtime dependencies only ([dev] is left out), every version pinned by the lock.
+RUN pip install -c requirements.lock .
+
+# --- runtime: slim, non-root ---------------------------------------------------------------
+FROM python:3.11-slim AS runtime
+
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONPATH=/app \
+    DJANGO_SETTINGS_MODULE=config.settings \
+    DEBUG=false \
+    STATIC_ROOT=/app/staticfiles \
+    PORT=8000 \
+    WEB_CONCURRENCY=3 \
+    GUNICORN_TIMEOUT=30 \
+    FORWARDED_ALLOW_IPS=*
+
+RUN groupadd --system --gid 10001 emporium \
+    && useradd --system --uid 10001 --gid emporium --home-dir /app --shell /usr/sbin/nologin emporium
+
+COPY --from=builder /opt/venv /opt/venv
+
+WORKDIR /app
+# The source tree comes first on the path (PYTHONPATH), so files that live beside the code
+# (templates, JSON) are found whatever setuptools packed into the virtualenv.
+COPY manage.py ./
+COPY config ./config
+COPY contexts ./contexts
+COPY shared_kernel ./shared_kernel
+
+# Static files are collected at build time with a throwaway production-mode environment:
+# none of these values reaches the running container.
+RUN SECRET_KEY=build-time-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
+    ALLOWED_HOSTS=build.invalid \
+    METRICS_TOKEN=build-time-only \
+    CELERY_BROKER_URL=memory:// \
+    EMPORIUM_LOCAL_DIR=/tmp/build-local \
+    python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build-local
+
+USER emporium
+
+EXPOSE 8000
+
+# Liveness only (/health/live checks nothing but the process); "localhost" must be in
+# ALLOWED_HOSTS (see .env.example). /health/ is exempt from the HTTPS redirect.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/health/live\", headers={'Host': 'localhost'}), timeout=4)"]
+
+# WEB_CONCURRENCY workers (gunicorn reads it); behind a proxy that sets X-Forwarded-*,
+# FORWARDED_ALLOW_IPS names who may set them (the container only listens on its network).
+CMD ["sh", "-c", "exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --timeout ${GUNICORN_TIMEOUT} --graceful-timeout 30 --keep-alive 5 --max-requests 2000 --max-requests-jitter 200 --worker-tmp-dir /dev/shm --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS}\" --access-logfile -"]

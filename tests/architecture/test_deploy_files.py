@@ -1,0 +1,142 @@
+"""The Dockerfile and compose.yaml, checked statically: there is no Docker engine where
+Emporium is built and tested, so these tests read the files and hold them to what a
+deployment relies on — the services and their start order, a non-root image, a health
+check on a route that exists, and commands that name modules that exist."""
+
+import importlib.util
+import re
+import shlex
+
+import pytest
+import yaml
+from django.urls import resolve
+
+from tests.architecture.codebase import REPO_ROOT
+
+APP_SERVICES = {"migrate", "web", "worker", "beat"}
+REQUIRED_SECRETS = {"SECRET_KEY", "ALLOWED_HOSTS", "METRICS_TOKEN", "POSTGRES_PASSWORD"}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((REPO_ROOT / "compose.yaml").read_text())
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs, continuation lines joined, comments dropped."""
+    text = (REPO_ROOT / "Dockerfile").read_text()
+    logical = re.sub(r"\\\n", " ", text)
+    lines = [line.strip() for line in logical.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def _runtime_stage(dockerfile: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    last_from = max(i for i, (instruction, _) in enumerate(dockerfile) if instruction == "FROM")
+    return dockerfile[last_from:]
+
+
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def test_compose_has_every_service(compose):
+    assert set(compose["services"]) == {"postgres", "redis", *APP_SERVICES}
+
+
+def test_databases_have_health_checks(compose):
+    for name in ("postgres", "redis"):
+        assert compose["services"][name]["healthcheck"]["test"]
+
+
+def test_app_services_wait_for_healthy_services_and_the_migration(compose):
+    for name in APP_SERVICES - {"migrate"}:
+        depends_on = compose["services"][name]["depends_on"]
+        assert depends_on["postgres"]["condition"] == "service_healthy"
+        assert depends_on["redis"]["condition"] == "service_healthy"
+        assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+    assert compose["services"]["migrate"]["depends_on"]["postgres"]["condition"] == (
+        "service_healthy"
+    )
+
+
+def test_app_services_run_in_production_mode_with_services(compose):
+    for name in APP_SERVICES:
+        env = compose["services"][name]["environment"]
+        assert env["DEBUG"] == "false"
+        assert env["DATABASE_URL"].startswith("postgres://")
+        assert env["REDIS_URL"].startswith("redis://redis:")
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
+        for secret in REQUIRED_SECRETS - {"POSTGRES_PASSWORD"}:
+            assert env[secret].startswith(f"${{{secret}:?"), f"{name}: {secret} is not required"
+
+
+def test_env_example_names_every_required_variable():
+    example = (REPO_ROOT / ".env.example").read_text()
+    names = {line.split("=", 1)[0] for line in example.splitlines() if "=" in line}
+    compose_text = (REPO_ROOT / "compose.yaml").read_text()
+    required = set(re.findall(r"\$\{([A-Z_]+):\?", compose_text))
+    assert required >= REQUIRED_SECRETS
+    assert required <= names
+
+
+def test_compose_commands_name_what_exists(compose):
+    services = compose["services"]
+    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert (REPO_ROOT / "manage.py").exists()
+    for name in ("worker", "beat"):
+        command = services[name]["command"]
+        assert command[:4] == ["celery", "-A", "config", name]
+    assert _module_exists("config.celery")
+    assert "command" not in services["web"], "web runs the image's CMD (gunicorn)"
+
+
+def test_image_is_multi_stage_and_installs_from_the_lock(dockerfile):
+    stages = [arguments for instruction, arguments in dockerfile if instruction == "FROM"]
+    assert stages == ["python:3.11-slim AS builder", "python:3.11-slim AS runtime"]
+    assert ("RUN", "pip install -c requirements.lock .") in dockerfile
+
+
+def test_image_runs_as_a_non_root_user(dockerfile):
+    users = [
+        arguments for instruction, arguments in _runtime_stage(dockerfile) if instruction == "USER"
+    ]
+    assert users, "the runtime stage sets no USER"
+    assert users[-1] not in {"root", "0", "0:0"}
+
+
+def test_image_copies_only_what_exists_and_is_not_ignored(dockerfile):
+    ignored = {
+        line.strip()
+        for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for instruction, arguments in dockerfile:
+        if instruction != "COPY" or arguments.startswith("--from"):
+            continue
+        for source in shlex.split(arguments)[:-1]:
+            assert (REPO_ROOT / source).exists(), source
+            assert source not in ignored, source
+
+
+def test_image_collects_static_files_at_build_time(dockerfile):
+    runs = " ".join(arguments for instruction, arguments in dockerfile if instruction == "RUN")
+    assert "manage.py collectstatic --noinput" in runs
+
+
+def test_image_serves_the_wsgi_app_with_gunicorn(dockerfile):
+    command = next(arguments for instruction, arguments in dockerfile if instruction == "CMD")
+    assert "gunicorn config.wsgi" in command
+    assert "--forwarded-allow-ips" in command
+    assert "--timeout" in command
+    assert _module_exists("config.wsgi")
+
+
+def test_image_health_check_probes_liveness(dockerfile):
+    check = next(arguments for instruction, arguments in dockerfile if instruction == "HEALTHCHECK")
+    assert "/health/live" in check
+    assert resolve("/health/live").url_name == "health-live"
