@@ -1,6 +1,7 @@
 """Liveness checks nothing; readiness is 503 only for what stops this process serving (§5)."""
 
 from collections.abc import Iterator
+from uuid import uuid4
 
 import pytest
 from celery import current_app
@@ -14,6 +15,18 @@ from shared_kernel.observability.health import CheckResult, ReadinessCheck
 pytestmark = pytest.mark.django_db
 
 DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings) -> None:
+    """Other tests clear the shared cache; a clear between the check's set and get reads as
+    a cache failure."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"health-{uuid4().hex}",
+        }
+    }
 
 
 @pytest.fixture
