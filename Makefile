@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# make run's web port (honcho would otherwise give the web process 5000)
+PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
@@ -24,7 +26,7 @@ install: $(STAMP)  ## Create the virtual environment and install pinned dependen
 run: install  ## Serve the app (embedded mode): migrate, demo data, web + worker + beat
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data
-	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile.dev start
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho --procfile Procfile.dev start --port $(PORT)
 
 test: install  ## The whole suite (SQLite by default; PostgreSQL + Redis when their URLs are set)
 	$(BIN)/pytest -n auto --dist loadgroup
