@@ -89,8 +89,11 @@ def _domain_problem(exc: errors.DomainError | errors.InfrastructureError) -> Pro
         return Problem(status=status, code=exc.code, title=exc.title, detail=exc.title + ".")
     field = exc.context.get("field")
     if isinstance(exc, errors.RuleViolated) and isinstance(field, str):
-        # A use case can pin a broken rule on an input field: it reads as a validation error.
-        return _validation_problem({field: [exc.detail]}, code=exc.code, title=exc.title)
+        # A use case can pin a broken rule on an input field (`field=`, and `messages=` for
+        # several): it reads as a validation error on that field.
+        messages = exc.context.get("messages")
+        listed = [str(m) for m in messages] if isinstance(messages, list) and messages else None
+        return _validation_problem({field: listed or [exc.detail]}, code=exc.code, title=exc.title)
     return Problem(status=status, code=exc.code, title=exc.title, detail=exc.detail)
 
 

@@ -86,6 +86,13 @@ def test_a_rule_pinned_on_a_field_reads_as_a_validation_error_on_it() -> None:
     assert body["errors"] == {"lines": ["SKU X-1 is not for sale."]}
 
 
+def test_several_broken_rules_on_a_field_are_listed_one_by_one() -> None:
+    body = problem_of(APIClient().get("/api/test/raise/rules-on-field"), 400)
+
+    assert body["errors"] == {"password": ["Too short.", "Too common."]}
+    assert body["type"] == PROBLEM_TYPE_BASE + "rule-violated"
+
+
 @pytest.mark.parametrize("kind", ["infrastructure", "unavailable"])
 def test_infrastructure_errors_are_503_without_their_internal_message(kind: str) -> None:
     response = APIClient().get(f"/api/test/raise/{kind}")

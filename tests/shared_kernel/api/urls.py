@@ -51,6 +51,9 @@ DOMAIN_ERRORS = {
     "not-found": errors.NotFound("Order 42 does not exist."),
     "rule": errors.RuleViolated("Quantity must be positive."),
     "rule-on-field": errors.RuleViolated("SKU X-1 is not for sale.", field="lines"),
+    "rules-on-field": errors.RuleViolated(
+        "Too short. Too common.", field="password", messages=["Too short.", "Too common."]
+    ),
     "conflict": errors.Conflict("Slug taken."),
     "transition": errors.IllegalTransition("A pending order cannot be shipped."),
     "denied": errors.PermissionDenied("Staff only."),
