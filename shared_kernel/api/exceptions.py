@@ -87,14 +87,18 @@ def _domain_problem(exc: errors.DomainError | errors.InfrastructureError) -> Pro
         # Its message names hosts and drivers: logged here, never sent to the client.
         logger.warning("dependency_unavailable", error=str(exc), kind=type(exc).__name__)
         return Problem(status=status, code=exc.code, title=exc.title, detail=exc.title + ".")
-    field = exc.context.get("field")
-    if isinstance(exc, errors.RuleViolated) and isinstance(field, str):
-        # A use case can pin a broken rule on an input field (`field=`, and `messages=` for
-        # several): it reads as a validation error on that field.
-        messages = exc.context.get("messages")
-        listed = [str(m) for m in messages] if isinstance(messages, list) and messages else None
-        return _validation_problem({field: listed or [exc.detail]}, code=exc.code, title=exc.title)
+    if isinstance(exc, errors.RuleViolated) and isinstance(exc.context.get("field"), str):
+        return _rule_on_field_problem(exc)
     return Problem(status=status, code=exc.code, title=exc.title, detail=exc.detail)
+
+
+def _rule_on_field_problem(exc: errors.RuleViolated) -> Problem:
+    """A rule pinned on an input field (`field=`, and `messages=` for several broken at once)
+    reads as a validation error on that field."""
+    messages = exc.context.get("messages")
+    listed = [str(m) for m in messages] if isinstance(messages, list) and messages else None
+    errors_on_field = {str(exc.context["field"]): listed or [exc.detail]}
+    return _validation_problem(errors_on_field, code=exc.code, title=exc.title)
 
 
 def _validation_problem(detail: Any, *, code: str, title: str = "Invalid input") -> Problem:
