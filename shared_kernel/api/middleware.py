@@ -8,12 +8,14 @@ technical pages, which would otherwise leak settings and tracebacks to API clien
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 from shared_kernel.api.problems import PROBLEM_CONTENT_TYPE, problem_for_status
 
 API_PATH_PREFIX = "/api/"
+PROBLEM_FIELDS = {"type", "title", "status", "detail"}
 
 
 class ProblemDetailsMiddleware:
@@ -37,25 +39,35 @@ def _is_unshaped_api_error(request: HttpRequest, response: HttpResponse) -> bool
 
 
 def _rewrite_as_problem(request: HttpRequest, response: HttpResponse) -> None:
-    """Replace the body in place, so the status, `Allow` and other headers stay as they were."""
-    problem = problem_for_status(response.status_code, _detail_of(request, response))
-    response.content = json.dumps(problem.as_dict()).encode()
+    """Replace the body in place, so the status, `Allow` and other headers stay as they were.
+
+    A JSON body that already is a problem (a stored answer replayed, say) keeps every field.
+    """
+    body = _json_body(response)
+    if body is None or not PROBLEM_FIELDS.issubset(body):
+        detail = _detail_of(request, response.status_code, body)
+        response.content = json.dumps(problem_for_status(response.status_code, detail).as_dict())
     response["Content-Type"] = PROBLEM_CONTENT_TYPE
     if response.has_header("Content-Length"):
         response["Content-Length"] = str(len(response.content))
 
 
-def _detail_of(request: HttpRequest, response: HttpResponse) -> str:
+def _json_body(response: HttpResponse) -> dict[str, Any] | None:
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _detail_of(request: HttpRequest, status: int, body: dict[str, Any] | None) -> str:
     """Keep a JSON body's own `detail`; Django's HTML pages say too much to be passed on."""
-    if response.get("Content-Type", "").startswith("application/json"):
-        try:
-            detail = json.loads(response.content).get("detail")
-        except (ValueError, AttributeError):
-            detail = None
-        if isinstance(detail, str):
-            return detail
-    if response.status_code == 404:
+    if body is not None and isinstance(body.get("detail"), str):
+        return str(body["detail"])
+    if status == 404:
         return f"Nothing is found at {request.path}."
-    if response.status_code == 405:
+    if status == 405:
         return f"Method {request.method} is not allowed on {request.path}."
     return ""

@@ -213,6 +213,13 @@ def test_a_hand_made_json_error_becomes_a_problem_keeping_its_detail() -> None:
     assert body["type"] == PROBLEM_TYPE_BASE + "conflict"
 
 
+def test_a_problem_sent_as_plain_json_keeps_every_field() -> None:
+    body = problem_of(APIClient().get("/api/test/replayed-problem"), 400)
+
+    assert body["detail"] == "Stored."
+    assert body["errors"] == {"lines.0.sku": ["Unknown SKU."]}
+
+
 def test_errors_outside_api_keep_djangos_pages() -> None:
     response = Client().get("/not-an-api-url")
 

@@ -127,6 +127,20 @@ class HandMadeConflictView(OpenView):
         return Response({"detail": "Made by hand."}, status=409)
 
 
+class ReplayedProblemView(OpenView):
+    """As an idempotency store might replay a stored validation problem: as plain JSON."""
+
+    def get(self, request: Request) -> Response:
+        problem = {
+            "type": "https://emporium.example/problems/validation-error",
+            "title": "Invalid input",
+            "status": 400,
+            "detail": "Stored.",
+            "errors": {"lines.0.sku": ["Unknown SKU."]},
+        }
+        return Response(problem, status=400)
+
+
 @require_GET
 def plain_get_only(request: HttpRequest) -> HttpResponse:
     return HttpResponse("plain")
@@ -144,6 +158,7 @@ urlpatterns = [
     path("api/test/get-only", GetOnlyView.as_view()),
     path("api/test/plain-get-only", plain_get_only),
     path("api/test/hand-made-409", HandMadeConflictView.as_view()),
+    path("api/test/replayed-problem", ReplayedProblemView.as_view()),
     path("api/test/throttled", ThrottledView.as_view()),
     path("api/test/auth-throttled", AuthThrottledView.as_view()),
     path("api/test/groups", GroupListView.as_view()),
