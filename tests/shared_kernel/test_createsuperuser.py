@@ -39,11 +39,12 @@ def test_refuses_without_an_email(monkeypatch):
     assert not get_user_model().objects.exists()
 
 
-def test_refuses_a_second_account_with_the_same_email(monkeypatch):
+def test_refuses_a_second_account_with_the_same_email_in_any_case(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ops@example.com")
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-operator-password")
     _createsuperuser()
 
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "OPS@Example.com")
     with pytest.raises(CommandError, match="already"):
         _createsuperuser()
     assert get_user_model().objects.count() == 1
