@@ -54,15 +54,15 @@ def start(embedded_env: dict[str, str], tmp_path: Path) -> Iterator[Start]:
     started: list[subprocess.Popen[bytes]] = []
 
     def _start(*args: str, log_name: str) -> subprocess.Popen[bytes]:
-        log = (tmp_path / log_name).open("wb")
-        process = subprocess.Popen(
-            args,
-            cwd=REPO_ROOT,
-            env=embedded_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: the pool children stop with it
-        )
+        with (tmp_path / log_name).open("wb") as log:  # the child keeps its own copy
+            process = subprocess.Popen(
+                args,
+                cwd=REPO_ROOT,
+                env=embedded_env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: its pool goes with it
+            )
         started.append(process)
         return process
 
