@@ -105,9 +105,11 @@ if "DATABASE_URL" in env:
         "default": env.db_url("DATABASE_URL", engine="django_prometheus.db.backends.postgresql")
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database that stops answering fails fast (readiness turns 503) instead of hanging.
+    DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", 5)}
     if env.bool("DATABASE_POOL", default=False):
         pool_size = env.int("DATABASE_POOL_MAX", default=10)
-        DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": pool_size}}
+        DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": 2, "max_size": pool_size}
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 else:
@@ -259,7 +261,7 @@ if not DEBUG:
     if not METRICS_TOKEN:
         raise ImproperlyConfigured("Production (DEBUG off) needs METRICS_TOKEN for /metrics.")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^health/"]
+    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]  # probes and scrapers speak HTTP
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

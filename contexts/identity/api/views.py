@@ -19,13 +19,6 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from contexts.identity.api.schema import (
-    INVALID_INPUT,
-    PROBLEM_JSON,
-    TOO_MANY_REQUESTS,
-    UNAUTHENTICATED,
-    problem,
-)
 from contexts.identity.api.serializers import (
     CredentialsSerializer,
     LogoutSerializer,
@@ -39,6 +32,13 @@ from contexts.identity.api.serializers import (
 )
 from contexts.identity.application.services import identity_use_cases
 from contexts.identity.domain.account import UserId
+from shared_kernel.api.schema import (
+    INVALID_INPUT,
+    PROBLEM_JSON,
+    TOO_MANY_REQUESTS,
+    UNAUTHENTICATED,
+    problem,
+)
 from shared_kernel.api.throttling import AuthRateThrottle
 
 TAGS = ["auth"]
