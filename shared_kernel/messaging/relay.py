@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from kombu import Producer
 
 from shared_kernel.messaging import consumer
 from shared_kernel.messaging.models import Delivery
@@ -89,7 +90,7 @@ def claim(*, limit: int, ids: Iterable[int] | None = None) -> list[Claim]:
 
 def hand_over(claims: list[Claim]) -> int:
     """Send async deliveries to their queues, run in-process ones; the count handed over."""
-    unsent = [c.delivery_id for c in claims if c.mode == Delivery.Mode.ASYNC and not _send(c)]
+    unsent = _send_all([c for c in claims if c.mode == Delivery.Mode.ASYNC])
     if unsent:
         _release(unsent)
     for inline in (c for c in claims if c.mode == Delivery.Mode.INLINE):
@@ -111,9 +112,21 @@ def _give_up(exhausted: list[tuple[int, int]], now: datetime) -> None:
         logger.error("delivery_dead_lettered", delivery_id=pk, error="visibility timeout")
 
 
-def _send(claim: Claim) -> bool:
+def _send_all(claims: list[Claim]) -> list[int]:
+    """Send each claim as a `deliver` task, over one producer; the ids that were not sent."""
+    if not claims:
+        return []
     try:
-        consumer.deliver.apply_async((claim.delivery_id,), queue=claim.queue)
+        with consumer.deliver.app.producer_or_acquire() as producer:
+            return [c.delivery_id for c in claims if not _send(c, producer)]
+    except Exception as error:  # no connection to the broker at all
+        logger.warning("broker_unreachable", deliveries=len(claims), error=repr(error))
+        return [c.delivery_id for c in claims]
+
+
+def _send(claim: Claim, producer: Producer) -> bool:
+    try:
+        consumer.deliver.apply_async((claim.delivery_id,), queue=claim.queue, producer=producer)
     except Exception as error:  # the broker is down: the delivery waits for the next sweep
         logger.warning("delivery_not_sent", delivery_id=claim.delivery_id, error=repr(error))
         return False

@@ -30,7 +30,7 @@ def test_two_relays_sweeping_the_same_pending_deliveries_hand_each_over_once(
     by_relay: Counter[str] = Counter()
     lock = threading.Lock()
 
-    def record_send(args: tuple[int], queue: str) -> None:
+    def record_send(args: tuple[int], queue: str, **options: Any) -> None:
         with lock:
             sent[args[0]] += 1
             by_relay[threading.current_thread().name] += 1
