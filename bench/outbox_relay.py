@@ -1,4 +1,4 @@
-"""Relay throughput on PostgreSQL + Redis, beside plain `apply_async` (target: ≥ 0.8×).
+"""Relay throughput on PostgreSQL + Redis, beside plain `apply_async` (target: >= 0.8x).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/emporium_bench \
     REDIS_URL=redis://127.0.0.1:6379/4 CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
@@ -18,12 +18,13 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from unittest.mock import patch
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.messaging_testapp.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")  # a log line per message would be the benchmark
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -68,7 +69,9 @@ def _run(count: int, concurrency: int, queue: str) -> None:
     handled = _end_to_end(count, concurrency, queue)
     print(f"deliveries: {count}, worker concurrency: {concurrency}")
     print(f"plain apply_async:              {plain:8.0f} messages/s")
-    print(f"relay handover (claim + send):  {handover:8.0f} deliveries/s  ({handover / plain:.2f}×)")
+    print(
+        f"relay handover (claim + send):  {handover:8.0f} deliveries/s  ({handover / plain:.2f}x)"
+    )
     print(f"relay handover + worker handled:{handled:8.0f} deliveries/s")
 
 
@@ -80,14 +83,11 @@ def _plain_apply_async(count: int, queue: str) -> int:
 
 def _publish_pending(count: int) -> None:
     """Write `count` deliveries without the after-commit dispatch, as a crash would leave them."""
-    dispatch, relay.dispatch = relay.dispatch, lambda ids: 0  # type: ignore[assignment]
-    try:
-        with DjangoUnitOfWork() as uow:
-            for _ in range(count):
-                probe_id = uuid.uuid4()
-                uow.publish(WorkerProbed(probe_id=probe_id, run="bench"), aggregate_id=str(probe_id))
-    finally:
-        relay.dispatch = dispatch  # type: ignore[method-assign]
+    with patch.object(relay, "dispatch", lambda ids: 0), DjangoUnitOfWork() as uow:
+        for _ in range(count):
+            probe_id = uuid.uuid4()
+            event = WorkerProbed(probe_id=probe_id, run="bench")
+            uow.publish(event, aggregate_id=str(probe_id))
 
 
 def _end_to_end(count: int, concurrency: int, queue: str) -> float:

@@ -6,8 +6,9 @@ acknowledged without a second effect.
 """
 
 import uuid
+from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from shared_kernel.messaging.models import InboxEntry
@@ -16,7 +17,7 @@ from shared_kernel.messaging.models import InboxEntry
 # handler of the same event waits on the unique index until the first commits, then
 # inserts nothing.
 _ADMIT = (
-    f"INSERT INTO {InboxEntry._meta.db_table} (event_id, subscriber, processed_at) "
+    f"INSERT INTO {InboxEntry._meta.db_table} (event_id, subscriber, processed_at) "  # noqa: S608
     "VALUES (%s, %s, %s) ON CONFLICT (event_id, subscriber) DO NOTHING RETURNING id"
 )
 
@@ -27,9 +28,16 @@ def admit(event_id: uuid.UUID, subscriber: str) -> bool:
     Call it inside the transaction of the effect, so both commit or neither does.
     """
     values = [
-        InboxEntry._meta.get_field(name).get_db_prep_value(value, connection)
-        for name, value in (("event_id", event_id), ("processed_at", timezone.now()))
+        _prepared("event_id", event_id),
+        subscriber,
+        _prepared("processed_at", timezone.now()),
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_ADMIT, [values[0], subscriber, values[1]])
+        cursor.execute(_ADMIT, values)
         return cursor.fetchone() is not None
+
+
+def _prepared(field_name: str, value: object) -> Any:
+    field = InboxEntry._meta.get_field(field_name)
+    assert isinstance(field, models.Field)
+    return field.get_db_prep_value(value, connection)

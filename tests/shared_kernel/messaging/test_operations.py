@@ -227,3 +227,11 @@ def _secretive() -> EverythingProbed:
     from tests.shared_kernel.messaging.test_serialization import _everything
 
     return EverythingProbed(**{**_everything().__dict__, "reset_token": "hunter2"})
+
+
+def test_the_relay_command_hands_over_what_is_due(subscribe: Any) -> None:
+    subscribe(ProbeHappened, lambda event: None, name="t.relayed", mode="inline")
+    publish(3)
+
+    assert command("relay") == "handed over: 3\n"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"done"}
