@@ -272,8 +272,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Celery (§6): queues per context plus `outbox` -------------------------------------------
 CONTEXT_QUEUES = ("identity", "catalog", "inventory", "ordering", "payments", "notifications")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+# A host in the URL, or kombu warns "No hostname was supplied" on every connection.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost//")
+if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = LOCAL_DIR / "broker"
     for _folder in ("queue", "control"):  # kombu never makes them; LOCAL_DIR comes along
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
