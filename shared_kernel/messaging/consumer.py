@@ -119,6 +119,8 @@ def _record_failure(delivery_id: int, error: Exception) -> Result:
     description = "".join(traceback.format_exception(error, limit=5))
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status in SETTLED:  # another run of it succeeded (or was skipped) meanwhile
+            return Result(Outcome.ALREADY_SETTLED)
         delivery.failures += 1
         delivery.last_error = description
         if delivery.attempts >= settings.OUTBOX_MAX_ATTEMPTS:

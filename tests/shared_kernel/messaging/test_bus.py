@@ -267,3 +267,16 @@ def test_an_event_without_subscribers_is_kept_without_deliveries() -> None:
     assert OutboxEvent.objects.count() == 1
     assert Delivery.objects.count() == 0
     assert transaction.get_connection().run_on_commit == []
+
+
+def test_a_late_failure_does_not_undo_a_delivery_another_run_settled(subscribe: Any) -> None:
+    """A slow run outlived its visibility timeout; the second run succeeded first."""
+    subscribe(ProbeHappened, recorder("t.slow"), name="t.slow")
+    publish()
+    deliver_pending()
+    delivery = Delivery.objects.get()
+
+    late = consumer._record_failure(delivery.pk, Boom("too late"))
+
+    assert late.outcome is Outcome.ALREADY_SETTLED
+    assert Delivery.objects.get().status == "done"
