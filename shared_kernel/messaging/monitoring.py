@@ -12,11 +12,12 @@ import structlog
 from django.db import DatabaseError
 from django.db.models import Sum
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.registry import REGISTRY, Collector
+from prometheus_client.registry import Collector
 
 from shared_kernel.messaging import operations
 from shared_kernel.messaging.models import Delivery
 from shared_kernel.observability.health import CheckResult
+from shared_kernel.observability.metrics import register_live_collector
 
 logger = structlog.get_logger(__name__)
 
@@ -106,4 +107,4 @@ def register_collector() -> None:
     global _collector
     if _collector is None:
         _collector = OutboxCollector()
-        REGISTRY.register(_collector)
+        register_live_collector(_collector)
