@@ -41,6 +41,12 @@ class Claim:
     queue: str
 
 
+@dataclass(frozen=True, slots=True)
+class Batch:
+    claims: list[Claim]
+    examined: int  # due rows locked, the exhausted ones (now dead-lettered) included
+
+
 def dispatch(delivery_ids: list[int]) -> int:
     """Hand over the deliveries a transaction has just committed (the on-commit fast path)."""
     handed = 0
@@ -55,15 +61,20 @@ def sweep(*, batch_size: int | None = None, max_batches: int = 100) -> int:
     size = batch_size or settings.OUTBOX_RELAY_BATCH_SIZE
     handed = 0
     for _ in range(max_batches):
-        claims = claim(limit=size)
-        handed += hand_over(claims)
-        if len(claims) < size:
+        batch = claim_batch(limit=size)
+        handed += hand_over(batch.claims)
+        if batch.examined < size:
             break
     return handed
 
 
 def claim(*, limit: int, ids: Iterable[int] | None = None) -> list[Claim]:
     """Lock due deliveries no other relay holds, and mark them handed over (an attempt)."""
+    return claim_batch(limit=limit, ids=ids).claims
+
+
+def claim_batch(*, limit: int, ids: Iterable[int] | None = None) -> Batch:
+    """`claim`, also telling how many due rows the batch locked: a sweep goes on while full."""
     now = timezone.now()
     with transaction.atomic():
         due = Delivery.objects.select_for_update(skip_locked=True).filter(
@@ -85,7 +96,7 @@ def claim(*, limit: int, ids: Iterable[int] | None = None) -> list[Claim]:
             handed_over_at=now,
             available_at=now + timedelta(seconds=settings.OUTBOX_VISIBILITY_TIMEOUT_SECONDS),
         )
-    return claims
+    return Batch(claims=claims, examined=len(rows))
 
 
 def hand_over(claims: list[Claim]) -> int:

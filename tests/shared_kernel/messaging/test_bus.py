@@ -180,6 +180,25 @@ def test_a_delivery_handed_over_on_its_last_attempt_and_lost_is_dead_lettered(
     assert "visibility timeout" in delivery.last_error
 
 
+def test_a_sweep_goes_on_past_a_batch_of_exhausted_deliveries(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, recorder("t.sweep"), name="t.sweep")
+    for _ in range(3):
+        publish()
+    exhausted = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:2])
+    Delivery.objects.filter(pk__in=exhausted).update(status=Delivery.Status.HANDED_OVER, attempts=4)
+    Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+
+    with eager_delivery():
+        relay.sweep(batch_size=2)
+
+    statuses = dict(Delivery.objects.values_list("pk", "status"))
+    assert [statuses[pk] for pk in exhausted] == ["dead", "dead"]
+    assert sorted(statuses.values()) == ["dead", "dead", "done"]
+    assert effects.objects.count() == 1
+
+
 def test_an_event_of_unknown_type_or_version_is_dead_lettered_not_retried(
     subscribe: Any,
 ) -> None:
