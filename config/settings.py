@@ -18,10 +18,11 @@ from kombu import Queue
 
 from shared_kernel.observability.logging import configure_structlog, logging_config
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-LOCAL_DIR = Path(environ.Env().str("EMPORIUM_LOCAL_DIR", default=str(BASE_DIR / ".local")))
-
 env = environ.Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+# Embedded mode's state (SQLite, file cache, filesystem broker); made only where it is used.
+LOCAL_DIR = Path(env.str("EMPORIUM_LOCAL_DIR", default=str(BASE_DIR / ".local")))
 
 DEBUG = env.bool("DEBUG", default=True)
 DEVELOPMENT_SECRET_KEY = "django-insecure-emporium-development-only"  # noqa: S105
@@ -113,6 +114,7 @@ if "DATABASE_URL" in env:
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 else:
+    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django_prometheus.db.backends.sqlite3",
