@@ -5,6 +5,11 @@ pointing at it to every operation, so frontends and schemathesis know the body a
 content type of any error status an operation may answer with. Views name their specific
 error statuses with `problem("why")`; the hook's `PROBLEM_SCHEMA` is the one definition of
 the component, whatever `ProblemSerializer` would generate.
+
+The hook also names the statuses that come from the API's plumbing rather than from one
+view, wherever a view has not described them itself: 401 for a bad or expired bearer token
+(on any route, public ones included), 415 for a body that is not JSON, 429 wherever a
+throttle applies.
 """
 
 from typing import Any
@@ -34,19 +39,56 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
+PLUMBING_PROBLEMS = {
+    "401": "The bearer token sent is bad or expired.",
+    "415": "The body is not JSON (`Content-Type: application/json`).",
+    "429": "Too many requests from this client; see `Retry-After`.",
+}
+
+
 def add_problem_responses(
     result: dict[str, Any], generator: Any, request: Any, public: bool
 ) -> dict[str, Any]:
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
-    problem = {
-        "description": "An error, as problem+json.",
+    throttled = _throttled_operations(generator)
+    for path, path_item in result.get("paths", {}).items():
+        for method, operation in path_item.items():
+            if method not in HTTP_METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in _plumbing_statuses(operation, throttled=(path, method) in throttled):
+                responses.setdefault(status, _problem_response(PLUMBING_PROBLEMS[status]))
+            responses.setdefault("default", _problem_response("An error, as problem+json."))
+    return result
+
+
+def _plumbing_statuses(operation: dict[str, Any], *, throttled: bool) -> list[str]:
+    schemes = {name for requirement in operation.get("security", []) for name in requirement}
+    statuses = []
+    if "jwtAuth" in schemes:
+        statuses.append("401")
+    if "requestBody" in operation:
+        statuses.append("415")
+    if throttled:
+        statuses.append("429")
+    return statuses
+
+
+def _throttled_operations(generator: Any) -> set[tuple[str, str]]:
+    """(path, method) of every endpoint whose view has a throttle."""
+    throttled = set()
+    for path, _regex, method, callback in getattr(generator, "endpoints", None) or ():
+        view_class = getattr(callback, "cls", None)
+        if view_class is not None and view_class().get_throttles():
+            throttled.add((path, method.lower()))
+    return throttled
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
         "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
     }
-    for path_item in result.get("paths", {}).values():
-        for method, operation in path_item.items():
-            if method in HTTP_METHODS:
-                operation.setdefault("responses", {}).setdefault("default", problem)
-    return result
 
 
 PROBLEM_JSON = PROBLEM_CONTENT_TYPE

@@ -9,13 +9,14 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, Toke
 
 from contexts.identity.domain.account import FULL_NAME_MAX_LENGTH
 from contexts.identity.domain.email import MAX_LENGTH as EMAIL_MAX_LENGTH
+from shared_kernel.api.fields import StrictCharField
 
 PASSWORD_MAX_LENGTH = 128
 
 
-def _password_field() -> serializers.CharField:
-    # Spaces are part of a password: never trimmed.
-    return serializers.CharField(
+def _password_field() -> StrictCharField:
+    # Spaces are part of a password: never trimmed, at registration, reset and sign-in alike.
+    return StrictCharField(
         write_only=True,
         trim_whitespace=False,
         max_length=PASSWORD_MAX_LENGTH,
@@ -36,7 +37,7 @@ class UserSerializer(serializers.Serializer[Any]):
 class RegistrationSerializer(serializers.Serializer[Any]):
     email = serializers.EmailField(max_length=EMAIL_MAX_LENGTH)
     password = _password_field()
-    full_name = serializers.CharField(
+    full_name = StrictCharField(
         max_length=FULL_NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
 
@@ -44,7 +45,7 @@ class RegistrationSerializer(serializers.Serializer[Any]):
 class ProfileUpdateSerializer(serializers.Serializer[Any]):
     """Only `full_name` is the owner's to change; any other key sent is ignored."""
 
-    full_name = serializers.CharField(max_length=FULL_NAME_MAX_LENGTH, allow_blank=True)
+    full_name = StrictCharField(max_length=FULL_NAME_MAX_LENGTH, allow_blank=True)
 
 
 class TokenPairSerializer(serializers.Serializer[Any]):
@@ -57,9 +58,21 @@ class TokenPairSerializer(serializers.Serializer[Any]):
 class CredentialsSerializer(TokenObtainPairSerializer):
     """Sign-in credentials. The email is matched in any case, surrounding spaces ignored."""
 
+    # simplejwt's own fields would take a number for a string and trim the password, so a
+    # password registered with surrounding spaces could never sign in.
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields["password"] = StrictCharField(
+            write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        )
+
 
 class RefreshSerializer(TokenRefreshSerializer):
     """A refresh token, traded once for a new pair: it is blacklisted as it is used."""
+
+    refresh = StrictCharField()
 
     # simplejwt's validation, plus: a token naming an account that no longer exists is a
     # 401 like any other unusable token, not a server error.
@@ -74,7 +87,7 @@ class RefreshSerializer(TokenRefreshSerializer):
 
 
 class LogoutSerializer(serializers.Serializer[Any]):
-    refresh = serializers.CharField(write_only=True)
+    refresh = StrictCharField(write_only=True)
 
 
 class PasswordResetRequestSerializer(serializers.Serializer[Any]):
@@ -82,5 +95,5 @@ class PasswordResetRequestSerializer(serializers.Serializer[Any]):
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(write_only=True, max_length=200)
+    token = StrictCharField(write_only=True, max_length=200)
     password = _password_field()
