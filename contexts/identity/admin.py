@@ -99,9 +99,13 @@ class UserAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         try:
             if change:
+                # Only what was changed: a deactivated account refuses a profile change
+                # but must still let staff withdraw its back-office rights.
                 user_id = UserId(obj.pk)
-                use_cases.change_profile(user_id=user_id, full_name=data["full_name"])
-                use_cases.change_staff_status(user_id=user_id, is_staff=data["is_staff"])
+                if "full_name" in form.changed_data:
+                    use_cases.change_profile(user_id=user_id, full_name=data["full_name"])
+                if "is_staff" in form.changed_data:
+                    use_cases.change_staff_status(user_id=user_id, is_staff=data["is_staff"])
             else:
                 account = use_cases.register_user(
                     email=data["email"], password=data["password1"], full_name=data["full_name"]
