@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _pytest.nodeid import NodeId
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
@@ -49,27 +48,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but this test {MISSING_CHROMIUM}", pytrace=False)
     pytest.skip(MISSING_CHROMIUM)
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the browser tests in their xdist group under pytest 9.2 (pytest-xdist#1386).
-
-    On a `--dist loadgroup` worker, xdist marks a grouped test by appending `@group` to its
-    node id, through the attribute pytest < 9.2 kept it in; pytest 9.2 keeps structured
-    node ids, the suffix is lost and the group is spread over the workers (two Chromiums on
-    two workers). After xdist's hook, this appends the suffix that way, to browser tests
-    only, and only when xdist's did not take.
-    """
-    if not config.getoption("loadgroup", default=False):  # set on xdist workers only
-        return
-    for item in items:
-        if not item.get_closest_marker("browser") or "@" in item.nodeid:
-            continue
-        group = item.get_closest_marker("xdist_group")
-        if group is not None and hasattr(item, "_id"):
-            name = group.args[0] if group.args else group.kwargs.get("name", "default")
-            item._id = NodeId.parse(f"{item.nodeid}@{name}")
 
 
 @pytest.fixture(scope="module")
