@@ -120,3 +120,29 @@ def test_the_change_form_edits_name_and_staff_through_the_use_cases(staff_client
 def test_accounts_cannot_be_deleted(staff_client):
     ann = UserFactory(email="ann@example.com")
     assert staff_client.get(f"/admin/identity/user/{ann.pk}/delete/").status_code == 403
+
+
+def test_staff_rights_of_a_deactivated_account_can_still_be_withdrawn(staff_client):
+    """Only changed fields go to their use case: a deactivated account refuses a profile
+    change, and an untouched name must not block revoking its staff rights."""
+    gone = StaffFactory(email="gone@example.com", full_name="Gone", is_active=False)
+
+    response = staff_client.post(f"/admin/identity/user/{gone.pk}/change/", {"full_name": "Gone"})
+
+    assert response.status_code == 302, response.content
+    gone.refresh_from_db()
+    assert not gone.is_staff
+    assert gone.full_name == "Gone"
+
+
+def test_renaming_a_deactivated_account_is_refused_with_the_domain_reason(staff_client):
+    gone = UserFactory(email="gone@example.com", full_name="Gone", is_active=False)
+    change_page = f"/admin/identity/user/{gone.pk}/change/"
+
+    response = staff_client.post(change_page, {"full_name": "Back Again"}, follow=True)
+
+    assert response.redirect_chain == [(change_page, 302)]
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("deactivated" in message.lower() for message in shown), shown
+    gone.refresh_from_db()
+    assert gone.full_name == "Gone"
