@@ -21,8 +21,9 @@ from shared_kernel.observability.logging import configure_structlog, logging_con
 env = environ.Env()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# Embedded mode's state (SQLite, file cache, filesystem broker); made only where it is used.
+# Local state: beat's schedule; in embedded mode also SQLite, the file cache and the broker.
 LOCAL_DIR = Path(env.str("EMPORIUM_LOCAL_DIR", default=str(BASE_DIR / ".local")))
+LOCAL_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=True)
 DEVELOPMENT_SECRET_KEY = "django-insecure-emporium-development-only"  # noqa: S105
@@ -114,7 +115,6 @@ if "DATABASE_URL" in env:
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 else:
-    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django_prometheus.db.backends.sqlite3",
@@ -142,7 +142,6 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
                 "SOCKET_TIMEOUT": 0.5,
-                "IGNORE_EXCEPTIONS": True,
             },
             "KEY_PREFIX": "emporium",
         }
@@ -154,7 +153,6 @@ else:
             "LOCATION": str(LOCAL_DIR / "cache"),
         }
     }
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Auth -----------------------------------------------------------------------------------
 PASSWORD_HASHERS = [
@@ -263,7 +261,7 @@ if not DEBUG:
     if not METRICS_TOKEN:
         raise ImproperlyConfigured("Production (DEBUG off) needs METRICS_TOKEN for /metrics.")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^health/", r"^metrics$"]  # probes and scrapers speak HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]  # probes speak plain HTTP (§5)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -291,7 +289,10 @@ else:
 CELERY_TASK_QUEUES = [Queue(name) for name in ("outbox", "default", *CONTEXT_QUEUES)]
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A task whose worker process died is acked, not requeued: the outbox relay hands the
+# delivery over again after its visibility timeout and counts the attempt, so a subscriber
+# that kills its worker is dead-lettered instead of looping (one owner of retries, §3).
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes the database connection after every task unless told to reuse it; a new
 # connection per task cost more than the subscriber's own work (ADR 0012).

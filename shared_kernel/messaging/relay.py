@@ -124,20 +124,30 @@ def _give_up(exhausted: list[tuple[int, int]], now: datetime) -> None:
 
 
 def _send_all(claims: list[Claim]) -> list[int]:
-    """Send each claim as a `deliver` task, over one producer; the ids that were not sent."""
+    """Send each claim as a `deliver` task, over one producer; the ids that were not sent.
+
+    The first failure ends the batch: with the broker down, every further send would wait
+    out its own timeout (inside a web request, for the after-commit dispatch).
+    """
     if not claims:
         return []
     try:
         with consumer.deliver.app.producer_or_acquire() as producer:
-            return [c.delivery_id for c in claims if not _send(c, producer)]
+            for sent, claim in enumerate(claims):
+                if not _send(claim, producer):
+                    return [c.delivery_id for c in claims[sent:]]
     except Exception as error:  # no connection to the broker at all
         logger.warning("broker_unreachable", deliveries=len(claims), error=repr(error))
         return [c.delivery_id for c in claims]
+    return []
 
 
 def _send(claim: Claim, producer: Producer) -> bool:
+    """One publish, no retry of Celery's own: the relay owns retries (the next sweep)."""
     try:
-        consumer.deliver.apply_async((claim.delivery_id,), queue=claim.queue, producer=producer)
+        consumer.deliver.apply_async(
+            (claim.delivery_id,), queue=claim.queue, producer=producer, retry=False
+        )
     except Exception as error:  # the broker is down: the delivery waits for the next sweep
         logger.warning("delivery_not_sent", delivery_id=claim.delivery_id, error=repr(error))
         return False

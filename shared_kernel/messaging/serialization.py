@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any, Literal, NewType, TypeVar, Union
 
+from shared_kernel.domain.errors import DomainError
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.domain.money import Money
 
@@ -54,7 +55,7 @@ def decode_event(event_class: type[E], payload: Mapping[str, JSON]) -> E:
     """The event back from its payload; `EventDecodeError` when the payload does not fit."""
     try:
         return _object_codec(event_class).decode(payload)
-    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+    except (KeyError, TypeError, ValueError, InvalidOperation, DomainError) as exc:
         raise EventDecodeError(
             f"{event_class.event_type} v{event_class.version}: payload does not fit ({exc})."
         ) from exc

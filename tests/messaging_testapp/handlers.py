@@ -10,7 +10,18 @@ from tests.messaging_testapp.models import Effect
 WORKER_SUBSCRIBER = "messaging_testapp.record_worker_probe"
 
 
+POISON_RUN = "poison"
+
+
 def record_worker_probe(event: WorkerProbed, envelope: Envelope) -> None:
-    """Slow enough (HANDLER_SLEEP_SECONDS) that a kill lands in the middle of a batch."""
+    """Slow enough (HANDLER_SLEEP_SECONDS) that a kill lands in the middle of a batch.
+
+    A probe of the `poison` run kills the worker process running it, as a segfault or the
+    OOM killer would, after noting the run in MESSAGING_TESTAPP_CRASH_LOG.
+    """
+    if event.run == POISON_RUN:
+        with open(os.environ["MESSAGING_TESTAPP_CRASH_LOG"], "a") as crashes:
+            crashes.write(f"{envelope.event_id}\n")
+        os._exit(1)
     time.sleep(float(os.environ.get("MESSAGING_TESTAPP_HANDLER_SLEEP", "0")))
     Effect.objects.create(event_id=envelope.event_id, subscriber=WORKER_SUBSCRIBER, value=event.run)

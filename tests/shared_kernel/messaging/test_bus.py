@@ -229,6 +229,26 @@ def test_a_broker_that_refuses_the_message_does_not_cost_an_attempt(
     assert (delivery.status, delivery.attempts) == ("pending", 0)
 
 
+def test_the_first_refused_send_ends_the_batch_and_no_delivery_is_lost(
+    subscribe: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribe(ProbeHappened, recorder("t.async"), name="t.async")
+    for _ in range(3):
+        publish()
+    sends: list[dict[str, Any]] = []
+
+    def broker_down(*args: Any, **kwargs: Any) -> None:
+        sends.append(kwargs)
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(consumer.deliver, "apply_async", broker_down)
+    assert relay.sweep() == 0
+
+    assert len(sends) == 1, "one timeout, not one per delivery"
+    assert sends[0]["retry"] is False, "the relay owns retries, not Celery's publisher"
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+
+
 def test_events_carry_the_request_as_correlation_and_the_handled_event_as_causation(
     subscribe: Any,
 ) -> None:

@@ -88,6 +88,9 @@ def test_a_payload_that_does_not_fit_is_a_clear_error() -> None:
         decode_event(ProbeHappened, {"note": "x"})
     with pytest.raises(EventDecodeError):
         decode_event(EverythingProbed, {**encode_event(_everything()), "cancelled_by": "robot"})
+    bad_money = {"amount": "1.00", "currency": "EURO"}  # refused by Money's own rule
+    with pytest.raises(EventDecodeError, match="EverythingProbed v1"):
+        decode_event(EverythingProbed, {**encode_event(_everything()), "total": bad_money})
 
 
 def test_an_unknown_type_or_version_is_a_clear_error() -> None:

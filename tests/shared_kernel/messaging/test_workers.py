@@ -17,7 +17,7 @@ from shared_kernel.messaging import relay
 from shared_kernel.messaging.models import Delivery
 from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
 from tests.messaging_testapp.events import WorkerProbed
-from tests.messaging_testapp.handlers import WORKER_SUBSCRIBER, record_worker_probe
+from tests.messaging_testapp.handlers import POISON_RUN, WORKER_SUBSCRIBER, record_worker_probe
 from tests.messaging_testapp.models import Effect
 from tests.shared_kernel.messaging.workers import (
     Worker,
@@ -59,6 +59,7 @@ def start(transactional_db: None, queue: str, tmp_path: Path) -> Iterator[StartW
             "DATABASE_URL": this_tests_database_url(),
             "MESSAGING_TESTAPP_QUEUE": queue,
             "MESSAGING_TESTAPP_HANDLER_SLEEP": str(handler_sleep),
+            "MESSAGING_TESTAPP_CRASH_LOG": str(tmp_path / "crashes.log"),
             "OUTBOX_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
             "OUTBOX_MAX_ATTEMPTS": "10",
             "OUTBOX_RETRY_BACKOFF_SECONDS": "0.2",
@@ -119,6 +120,24 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(
     assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
     assert halfway < 500
     assert_each_handled_once("killed", 500)
+
+
+def test_a_subscriber_that_kills_its_worker_is_dead_lettered_not_looped(
+    effects: type[Effect], start: StartWorker, settings: Settings, tmp_path: Path
+) -> None:
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    worker = start()
+    publish(1, run=POISON_RUN)
+
+    dead = lambda: Delivery.objects.filter(status=Delivery.Status.DEAD).exists()  # noqa: E731
+    assert wait_until(dead, timeout=40, interval=0.5, meanwhile=relay.sweep)
+    publish(2, run="after-poison")
+    assert wait_until(lambda: effects_of("after-poison") == 2, timeout=30)
+
+    crashes = (tmp_path / "crashes.log").read_text().splitlines()
+    assert len(crashes) == 2, "one run per attempt: the broker must not requeue it on its own"
+    assert worker.process.poll() is None, "the worker replaced its dead child and went on"
+    assert "visibility timeout" in Delivery.objects.get(status=Delivery.Status.DEAD).last_error
 
 
 def test_messages_the_broker_lost_are_handed_over_again(
