@@ -206,6 +206,8 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
+    # Tokens carry a hash of the password hash: a password change or reset ends them at once.
+    "CHECK_REVOKE_TOKEN": True,
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
 }

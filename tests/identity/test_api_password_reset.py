@@ -85,6 +85,17 @@ class TestConfirm:
         assert BlacklistedToken.objects.filter(token=outstanding).exists()
         problem(api.post("/api/v1/auth/token/refresh", {"refresh": str(session)}), 401)
 
+    def test_an_access_token_issued_before_the_reset_stops_working(self, api, user, token):
+        access = str(RefreshToken.for_user(user).access_token)
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+        assert api.get("/api/v1/me").status_code == 200
+        api.credentials()
+
+        api.post(CONFIRM, {"token": token, "password": NEW_PASSWORD})
+
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+        problem(api.get("/api/v1/me"), 401)
+
     def test_a_token_used_twice_is_refused_the_second_time(self, api, user, token):
         assert api.post(CONFIRM, {"token": token, "password": NEW_PASSWORD}).status_code == 204
 
