@@ -2,7 +2,7 @@
 
 import copy
 import itertools
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from contexts.identity.application.ports import (
     AccountRepository,
@@ -67,6 +67,11 @@ class InMemoryResets(PasswordResetRepository):
 
     def save(self, reset: PasswordReset) -> None:
         self.rows[reset.token_digest] = copy.deepcopy(reset)
+
+    def void_unused(self, user_id: UserId, *, at: datetime) -> None:
+        for reset in self.rows.values():
+            if reset.user_id == user_id and reset.used_at is None:
+                reset.used_at = at
 
 
 class PlainTextHasher(PasswordHasher):

@@ -96,6 +96,21 @@ class TestConfirm:
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
         problem(api.get("/api/v1/me"), 401)
 
+    def test_a_reset_voids_the_older_links_still_unused(self, api, user, token):
+        api.post(REQUEST, {"email": user.email})
+        newer = OutboxEvent.objects.filter(event_type="PasswordResetRequested").latest("pk")
+        newer_token = newer.payload["reset_token"]
+        assert newer_token != token
+
+        assert (
+            api.post(CONFIRM, {"token": newer_token, "password": NEW_PASSWORD}).status_code == 204
+        )
+
+        problem(api.post(CONFIRM, {"token": token, "password": "yet-another-secret"}), 400)
+        user.refresh_from_db()
+        assert user.check_password(NEW_PASSWORD)
+        assert not PasswordResetToken.objects.filter(used_at__isnull=True).exists()
+
     def test_a_token_used_twice_is_refused_the_second_time(self, api, user, token):
         assert api.post(CONFIRM, {"token": token, "password": NEW_PASSWORD}).status_code == 204
 

@@ -41,6 +41,10 @@ class PasswordResetRepository(ABC):
     @abstractmethod
     def save(self, reset: PasswordReset) -> None: ...
 
+    @abstractmethod
+    def void_unused(self, user_id: UserId, *, at: datetime) -> None:
+        """Spend every unused reset of the account: a new password makes older links void."""
+
 
 class PasswordHasher(ABC):
     @abstractmethod

@@ -1,5 +1,7 @@
 """The repositories: accounts and password resets kept in Django's ORM."""
 
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
 
 from contexts.identity.application.ports import AccountRepository, PasswordResetRepository
@@ -66,6 +68,9 @@ class DjangoPasswordResetRepository(PasswordResetRepository):
 
     def save(self, reset: PasswordReset) -> None:
         PasswordResetToken.objects.filter(pk=reset.id).update(used_at=reset.used_at)
+
+    def void_unused(self, user_id: UserId, *, at: datetime) -> None:
+        PasswordResetToken.objects.filter(user_id=user_id, used_at__isnull=True).update(used_at=at)
 
 
 def _to_account(row: User) -> Account:
