@@ -1,9 +1,9 @@
 """Diagnostics tasks: proof that a worker is alive and consuming.
 
 `diagnostics.heartbeat` records when (and by which worker process) it last ran in the cache.
-Beat schedules it, so an operator or a probe can tell a stalled worker from an idle one by
-the heartbeat's age (`last_heartbeat()`), and the end-to-end tests use it to watch a real
-worker execute a real task.
+Beat schedules it, so an operator can tell a stalled worker from an idle one by the age of
+the cached heartbeat (`cache.get(HEARTBEAT_CACHE_KEY)` in `manage.py shell`), and the
+end-to-end tests read it to watch a real worker execute a real task.
 """
 
 import os
@@ -35,10 +35,4 @@ def heartbeat(note: str = "") -> Heartbeat:
         note=note,
     )
     cache.set(HEARTBEAT_CACHE_KEY, beat, timeout=HEARTBEAT_TTL_SECONDS)
-    return beat
-
-
-def last_heartbeat() -> Heartbeat | None:
-    """The most recent heartbeat any worker recorded, if one is still cached."""
-    beat: Heartbeat | None = cache.get(HEARTBEAT_CACHE_KEY)
     return beat

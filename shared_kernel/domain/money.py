@@ -126,4 +126,7 @@ class Money:
 
 def _quantize(amount: Decimal, currency: str) -> Decimal:
     places = minor_unit_places(currency)
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    try:
+        return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING)
+    except InvalidOperation as exc:  # more digits than Decimal's context holds
+        raise RuleViolated(f"'{amount}' is too large an amount.") from exc

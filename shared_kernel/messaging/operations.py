@@ -18,8 +18,8 @@ from shared_kernel.messaging import relay
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
 from shared_kernel.messaging.serialization import masked_payload
 
-REPLAYABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
-SKIPPABLE = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
+# Replay and skip act on the same deliveries: the dead and the not yet settled.
+OPEN_OR_DEAD = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ def replay(deliveries: QuerySet[Delivery]) -> int:
     A done delivery is not replayed: its subscriber's inbox would skip it anyway.
     """
     with transaction.atomic():
-        ids = list(deliveries.filter(status__in=REPLAYABLE).values_list("pk", flat=True))
+        ids = list(deliveries.filter(status__in=OPEN_OR_DEAD).values_list("pk", flat=True))
         Delivery.objects.filter(pk__in=ids).update(
             status=Delivery.Status.PENDING,
             attempts=0,
@@ -73,7 +73,7 @@ def replay(deliveries: QuerySet[Delivery]) -> int:
 
 def skip(deliveries: QuerySet[Delivery]) -> int:
     """Settle the deliveries without running their subscriber (an operator's decision)."""
-    return deliveries.filter(status__in=SKIPPABLE).update(
+    return deliveries.filter(status__in=OPEN_OR_DEAD).update(
         status=Delivery.Status.SKIPPED, settled_at=timezone.now()
     )
 

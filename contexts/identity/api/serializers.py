@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
@@ -80,7 +80,7 @@ class RefreshSerializer(TokenRefreshSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
         try:
             return super().validate(attrs)
-        except get_user_model().DoesNotExist:
+        except ObjectDoesNotExist:
             raise AuthenticationFailed(
                 "No active account found for the given token.", "no_active_account"
             ) from None

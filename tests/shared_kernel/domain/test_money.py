@@ -26,7 +26,7 @@ def test_currency_code_is_normalized_and_validated() -> None:
         Money.of("1", "E1R")
 
 
-@pytest.mark.parametrize("amount", ["abc", "NaN", "Infinity"])
+@pytest.mark.parametrize("amount", ["abc", "NaN", "Infinity", "1e40"])
 def test_non_decimal_or_non_finite_amounts_are_refused(amount: str) -> None:
     with pytest.raises(RuleViolated):
         Money.of(amount, "EUR")
