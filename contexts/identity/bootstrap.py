@@ -18,6 +18,7 @@ from contexts.identity.application.use_cases.deactivate_account import Deactivat
 from contexts.identity.application.use_cases.get_account import GetAccount
 from contexts.identity.application.use_cases.register_user import RegisterUser
 from contexts.identity.application.use_cases.request_password_reset import RequestPasswordReset
+from contexts.identity.application.use_cases.sign_out import SignOut
 from contexts.identity.contracts import install_identity_facade
 from contexts.identity.infrastructure.adapters import (
     DjangoPasswordHasher,
@@ -70,6 +71,7 @@ def build_use_cases() -> IdentityUseCases:
             sessions=sessions,
             clock=clock,
         ),
+        sign_out=SignOut(sessions=sessions),
     )
 
 

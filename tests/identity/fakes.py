@@ -22,10 +22,17 @@ from contexts.identity.application.use_cases.deactivate_account import Deactivat
 from contexts.identity.application.use_cases.get_account import GetAccount
 from contexts.identity.application.use_cases.register_user import RegisterUser
 from contexts.identity.application.use_cases.request_password_reset import RequestPasswordReset
+from contexts.identity.application.use_cases.sign_out import SignOut
 from contexts.identity.domain.account import Account, UserId
 from contexts.identity.domain.email import EmailAddress
-from contexts.identity.domain.errors import AccountNotFound, EmailAlreadyRegistered, WeakPassword
+from contexts.identity.domain.errors import (
+    AccountNotFound,
+    EmailAlreadyRegistered,
+    InvalidInput,
+    WeakPassword,
+)
 from contexts.identity.domain.password_reset import PasswordReset
+from shared_kernel.domain.errors import PermissionDenied
 from tests.support.fakes import FakeClock as SharedFakeClock
 from tests.support.fakes import FakeUnitOfWork
 
@@ -104,11 +111,21 @@ class CountingTokens(ResetTokenGenerator):
 
 
 class RecordingSessions(SessionRevoker):
+    """Sessions are refresh tokens named `<owner id>:<anything>`; `revoked` lists ended ones."""
+
     def __init__(self) -> None:
         self.revoked: list[UserId] = []
+        self.revoked_tokens: list[str] = []
 
     def revoke_all(self, user_id: UserId) -> None:
         self.revoked.append(user_id)
+
+    def revoke(self, refresh_token: str, *, owner: UserId) -> None:
+        if refresh_token in self.revoked_tokens or ":" not in refresh_token:
+            raise InvalidInput("refresh", ["Token is invalid"])
+        if refresh_token.split(":", 1)[0] != str(owner):
+            raise PermissionDenied("This refresh token belongs to another account.")
+        self.revoked_tokens.append(refresh_token)
 
 
 class FakeClock(SharedFakeClock, Clock):
@@ -172,4 +189,5 @@ class IdentityFakes:
                 sessions=self.sessions,
                 clock=self.clock,
             ),
+            sign_out=SignOut(sessions=self.sessions),
         )

@@ -12,12 +12,14 @@ from contexts.identity.domain.errors import (
     AccountNotFound,
     EmailAlreadyRegistered,
     InvalidEmailAddress,
+    InvalidInput,
     ResetTokenAlreadyUsed,
     ResetTokenExpired,
     ResetTokenInvalid,
     WeakPassword,
 )
 from contexts.identity.domain.password_reset import digest_reset_token
+from shared_kernel.domain.errors import PermissionDenied
 from tests.identity.fakes import IdentityFakes
 
 PASSWORD = "correct-horse-battery"
@@ -132,6 +134,25 @@ class TestDeactivateAccount:
         fakes.use_cases().deactivate_account(user_id=account.id)
         assert not fakes.accounts.rows[account.id].is_active
         assert fakes.sessions.revoked == [account.id]
+
+
+class TestSignOut:
+    def test_ends_the_callers_session_once(self, fakes):
+        account = register(fakes)
+        token = f"{account.id}:session-1"
+
+        fakes.use_cases().sign_out(user_id=account.id, refresh_token=token)
+
+        assert fakes.sessions.revoked_tokens == [token]
+        with pytest.raises(InvalidInput) as refused:
+            fakes.use_cases().sign_out(user_id=account.id, refresh_token=token)
+        assert refused.value.field == "refresh"
+
+    def test_refuses_another_accounts_session_and_leaves_it_alone(self, fakes):
+        ann, bob = register(fakes), register(fakes, "bob@example.com")
+        with pytest.raises(PermissionDenied):
+            fakes.use_cases().sign_out(user_id=ann.id, refresh_token=f"{bob.id}:session")
+        assert fakes.sessions.revoked_tokens == []
 
 
 class TestChangeStaffStatus:

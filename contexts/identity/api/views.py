@@ -9,15 +9,12 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.tokens import RefreshToken
 
 from contexts.identity.api.serializers import (
     CredentialsSerializer,
@@ -138,13 +135,7 @@ class LogoutView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _validated(LogoutSerializer, request)
-        try:
-            token = RefreshToken(data["refresh"])
-        except TokenError as exc:
-            raise ValidationError({"refresh": [str(exc.args[0])]}) from exc
-        if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(request.user.pk):
-            raise PermissionDenied("This refresh token belongs to another account.")
-        token.blacklist()
+        identity_use_cases().sign_out(user_id=_caller_id(request), refresh_token=data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

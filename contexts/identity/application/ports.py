@@ -71,6 +71,12 @@ class SessionRevoker(ABC):
     def revoke_all(self, user_id: UserId) -> None:
         """End every signed-in session of the account (its refresh tokens stop working)."""
 
+    @abstractmethod
+    def revoke(self, refresh_token: str, *, owner: UserId) -> None:
+        """End the session of this refresh token. `InvalidInput` on `refresh` when the token
+        is unusable (malformed, expired, already revoked); `PermissionDenied` when it
+        belongs to another account, which then stays signed in."""
+
 
 class Clock(ABC):
     @abstractmethod

@@ -15,6 +15,7 @@ from contexts.identity.application.use_cases.deactivate_account import Deactivat
 from contexts.identity.application.use_cases.get_account import GetAccount
 from contexts.identity.application.use_cases.register_user import RegisterUser
 from contexts.identity.application.use_cases.request_password_reset import RequestPasswordReset
+from contexts.identity.application.use_cases.sign_out import SignOut
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class IdentityUseCases:
     deactivate_account: DeactivateAccount
     request_password_reset: RequestPasswordReset
     confirm_password_reset: ConfirmPasswordReset
+    sign_out: SignOut
 
 
 _provided: list[IdentityUseCases] = []

@@ -7,7 +7,10 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
 
 from contexts.identity.application.ports import (
     Clock,
@@ -17,8 +20,9 @@ from contexts.identity.application.ports import (
     SessionRevoker,
 )
 from contexts.identity.domain.account import UserId
-from contexts.identity.domain.errors import WeakPassword
+from contexts.identity.domain.errors import InvalidInput, WeakPassword
 from contexts.identity.infrastructure.models import User
+from shared_kernel.domain.errors import PermissionDenied
 
 
 class DjangoPasswordHasher(PasswordHasher):
@@ -57,6 +61,15 @@ class SimpleJwtSessionRevoker(SessionRevoker):
         BlacklistedToken.objects.bulk_create(
             [BlacklistedToken(token=token) for token in outstanding], ignore_conflicts=True
         )
+
+    def revoke(self, refresh_token: str, *, owner: UserId) -> None:
+        try:
+            token = RefreshToken(refresh_token)  # type: ignore[arg-type]
+        except TokenError as exc:
+            raise InvalidInput("refresh", [str(exc.args[0])]) from exc
+        if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(owner):
+            raise PermissionDenied("This refresh token belongs to another account.")
+        token.blacklist()
 
 
 class SystemClock(Clock):
