@@ -5,7 +5,7 @@ from types import TracebackType
 from typing import Self
 
 from shared_kernel.domain.aggregate import AggregateRoot
-from shared_kernel.domain.events import IntegrationEvent
+from shared_kernel.domain.events import DomainEvent, IntegrationEvent
 
 
 class UnitOfWork(ABC):
@@ -30,8 +30,11 @@ class UnitOfWork(ABC):
     def publish(self, event: IntegrationEvent, *, aggregate_id: str, sequence: int = 0) -> None:
         """Queue an integration event for delivery after this unit of work commits."""
 
-    def collect(self, *aggregates: AggregateRoot) -> None:
-        """Publish the integration events the aggregates raised, in the order they raised them."""
+    def collect(self, *aggregates: AggregateRoot) -> list[DomainEvent]:
+        """Publish the integration events the aggregates raised, in the order they raised
+        them, with each aggregate's id and sequence; hand back their domain events, which
+        the use case handles inside its context, in this same transaction."""
+        domain_events: list[DomainEvent] = []
         for aggregate in aggregates:
             for recorded in aggregate.collect_events():
                 if isinstance(recorded.event, IntegrationEvent):
@@ -40,3 +43,6 @@ class UnitOfWork(ABC):
                         aggregate_id=recorded.aggregate_id,
                         sequence=recorded.sequence,
                     )
+                else:
+                    domain_events.append(recorded.event)
+        return domain_events
