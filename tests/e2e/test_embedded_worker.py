@@ -4,9 +4,7 @@
 EMPORIUM_LOCAL_DIR, and watch a task travel through the broker folders into the worker.
 """
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -18,6 +16,7 @@ import pytest
 from django.core.cache.backends.filebased import FileBasedCache
 
 from shared_kernel.tasks import HEARTBEAT_CACHE_KEY, Heartbeat
+from tests.support.processes import start_in_own_group, stop_group
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery-workers")]
 
@@ -54,35 +53,13 @@ def start(embedded_env: dict[str, str], tmp_path: Path) -> Iterator[Start]:
     started: list[subprocess.Popen[bytes]] = []
 
     def _start(*args: str, log_name: str) -> subprocess.Popen[bytes]:
-        with (tmp_path / log_name).open("wb") as log:  # the child keeps its own copy
-            process = subprocess.Popen(
-                args,
-                cwd=REPO_ROOT,
-                env=embedded_env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: its pool goes with it
-            )
+        process = start_in_own_group(args, cwd=REPO_ROOT, env=embedded_env, log=tmp_path / log_name)
         started.append(process)
         return process
 
     yield _start
     for process in started:
-        _stop(process)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM to the main process (a warm shutdown stops its pool), then SIGKILL whatever
-    is left of its group: signalling the pool children directly can hang the worker."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
+        stop_group(process)
 
 
 def _wait_for(predicate: Callable[[], object], *, what: str, process: subprocess.Popen[bytes]):

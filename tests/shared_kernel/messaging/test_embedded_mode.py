@@ -16,8 +16,8 @@ from tests.shared_kernel.messaging.workers import (
     PROJECT_DIR,
     TEST_SETTINGS,
     start_worker,
-    wait_until,
 )
+from tests.support.processes import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("celery-workers")]
 

@@ -23,8 +23,8 @@ from tests.shared_kernel.messaging.workers import (
     Worker,
     start_worker,
     this_tests_database_url,
-    wait_until,
 )
+from tests.support.processes import wait_until
 
 pytestmark = [
     pytest.mark.postgres,

@@ -1,0 +1,64 @@
+"""Real processes for the tests that start them (Celery workers, beat): one way to start,
+wait for and stop them, so every such test cleans up the same, reliable way.
+
+Each process runs in its own process group (a prefork pool's children included), so the
+signals sent reach exactly the processes the test started.
+"""
+
+import contextlib
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+
+def start_in_own_group(
+    args: Sequence[str], *, cwd: Path, env: dict[str, str], log: Path
+) -> subprocess.Popen[bytes]:
+    """Start `args` with its output appended to `log`, in a process group of its own."""
+    with log.open("ab") as out:  # the child keeps its own copy of the file
+        return subprocess.Popen(
+            list(args), cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the whole group, no goodbye: what a crashed or OOM-killed worker looks like."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def stop_group(process: subprocess.Popen[bytes], *, grace: float = 20) -> None:
+    """SIGTERM to the main process (a warm shutdown stops its pool), then SIGKILL whatever
+    is left of its group: signalling the pool children directly can hang the worker."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until(
+    done: Callable[[], bool],
+    *,
+    timeout: float,
+    interval: float = 0.2,
+    meanwhile: Callable[[], object] | None = None,
+) -> bool:
+    """Poll `done` until it holds or `timeout` passes, running `meanwhile` between polls."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if done():
+            return True
+        if meanwhile is not None:
+            meanwhile()
+        time.sleep(interval)
+    return done()
