@@ -40,7 +40,8 @@ from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork  # noqa: E402
 from tests.messaging_testapp.events import WorkerProbed  # noqa: E402
 from tests.messaging_testapp.handlers import WORKER_SUBSCRIBER, record_worker_probe  # noqa: E402
 from tests.messaging_testapp.models import Effect  # noqa: E402
-from tests.shared_kernel.messaging.workers import start_worker, wait_until  # noqa: E402
+from tests.shared_kernel.messaging.workers import start_worker  # noqa: E402
+from tests.support.processes import wait_until  # noqa: E402
 
 
 def main() -> None:
