@@ -323,7 +323,23 @@ CELERY_BEAT_SCHEDULE["diagnostics-heartbeat"] = {  # a worker's pulse, seen in t
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
 INBOX_RETENTION_DAYS = env.int("INBOX_RETENTION_DAYS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
-OUTBOX_VISIBILITY_TIMEOUT_SECONDS = env.int("OUTBOX_VISIBILITY_TIMEOUT_SECONDS", default=300)
+# A run's lease outlasts the task's hard time limit, so a healthy run never loses it.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 60)
+# A delivery handed over that no worker started (queued behind a backlog, or lost by the
+# broker) is handed over again after this, doubling up to the cap; never an attempt.
+OUTBOX_HANDOVER_TIMEOUT_SECONDS = env.float("OUTBOX_HANDOVER_TIMEOUT_SECONDS", default=120.0)
+OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS = env.float(
+    "OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS", default=1800.0
+)
+# A subscriber or event version this process does not know (a rolling deploy, web newer
+# than workers) is retried this long before it is dead-lettered.
+OUTBOX_UNKNOWN_GRACE_SECONDS = env.int("OUTBOX_UNKNOWN_GRACE_SECONDS", default=3600)
+OUTBOX_PRUNE_INTERVAL_SECONDS = env.float("OUTBOX_PRUNE_INTERVAL_SECONDS", default=3600.0)
+if OUTBOX_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"OUTBOX_LEASE_SECONDS ({OUTBOX_LEASE_SECONDS}) must outlast CELERY_TASK_TIME_LIMIT "
+        f"({CELERY_TASK_TIME_LIMIT}): a run still going would lose its lease and run twice."
+    )
 OUTBOX_RELAY_INTERVAL_SECONDS = env.float("OUTBOX_RELAY_INTERVAL_SECONDS", default=5.0)
 OUTBOX_LAG_THRESHOLD_SECONDS = env.int("OUTBOX_LAG_THRESHOLD_SECONDS", default=300)
 OUTBOX_RELAY_BATCH_SIZE = env.int("OUTBOX_RELAY_BATCH_SIZE", default=500)
@@ -345,8 +361,8 @@ CELERY_BEAT_SCHEDULE["outbox-relay"] = {  # hands over what the after-commit dis
 }
 CELERY_BEAT_SCHEDULE["outbox-prune"] = {
     "task": "shared_kernel.messaging.prune_outbox",
-    "schedule": crontab(minute=41),
-    "options": {"queue": "outbox"},
+    "schedule": OUTBOX_PRUNE_INTERVAL_SECONDS,
+    "options": {"queue": "outbox", "expires": OUTBOX_PRUNE_INTERVAL_SECONDS},
 }
 
 # --- Payments (later issues) -----------------------------------------------------------------

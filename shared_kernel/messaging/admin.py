@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.timesince import timesince
 
 from shared_kernel.messaging import operations
 from shared_kernel.messaging.models import DeadLetter, Delivery, InboxEntry, OutboxEvent
@@ -61,22 +62,28 @@ class OutboxEventAdmin(ReadOnlyAdmin):
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = (
-        "id", "event_type", "subscriber", "mode", "status", "attempts", "failures",
+        "id", "event_type", "subscriber", "mode", "status", "state_age", "attempts", "failures",
         "available_at", "settled_at",
     )  # fmt: skip
     list_filter = ("status", "subscriber", "mode", "queue", "event__event_type")
     search_fields = ("=event__id", "subscriber")
     list_select_related = ("event",)
     readonly_fields = (
-        "event", "subscriber", "mode", "queue", "status", "attempts", "failures",
-        "available_at", "handed_over_at", "settled_at", "created_at", "last_error",
-        "masked_payload",
+        "event", "subscriber", "mode", "queue", "status", "state_age", "attempts", "failures",
+        "handovers", "available_at", "handed_over_at", "started_at", "settled_at",
+        "created_at", "last_error", "masked_payload",
     )  # fmt: skip
     actions = ("replay", "skip")
 
     @admin.display(description="event", ordering="event__event_type")
     def event_type(self, delivery: Delivery) -> str:
         return f"{delivery.event.event_type} v{delivery.event.version}"
+
+    @admin.display(description="for")
+    def state_age(self, delivery: Delivery) -> str:
+        """Running: since its run started; waiting to start: since it was published."""
+        since = operations.state_since(delivery)
+        return "" if since is None else timesince(since)
 
     @admin.display(description="payload (secrets masked)")
     def masked_payload(self, delivery: Delivery) -> SafeString:

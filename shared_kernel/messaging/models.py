@@ -2,8 +2,9 @@
 
 - `OutboxEvent`: one row per published integration event, written in the publishing use
   case's transaction; the envelope in columns, the payload as JSON.
-- `Delivery`: one row per (event, subscriber); it carries the delivery's state, its attempts
-  and its last error, so retries have one owner whatever runs the subscriber.
+- `Delivery`: one row per (event, subscriber); it carries the delivery's state, its runs
+  (attempts), the lease of the run in progress and its last error, so retries have one
+  owner whatever runs the subscriber.
 - `InboxEntry`: one row per (event, subscriber) handled, written in the same transaction as
   the subscriber's effect, so a redelivered event has no second effect.
 """
@@ -41,6 +42,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "pending"
         HANDED_OVER = "handed_over", "handed over"
+        RUNNING = "running", "running"
         DONE = "done", "done"
         SKIPPED = "skipped", "skipped"
         DEAD = "dead", "dead"
@@ -54,12 +56,19 @@ class Delivery(models.Model):
     mode = models.CharField(max_length=10, choices=Mode.choices)
     queue = models.CharField(max_length=100)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    # Runs started (each under a lease); handing over a message is not an attempt.
     attempts = models.PositiveIntegerField(default=0)
     failures = models.PositiveIntegerField(default=0)
-    # Pending: the earliest time it may be handed over (backoff). Handed over: the moment
-    # its visibility timeout runs out and the relay hands it over again.
+    # Times handed over since the last run started: the exponent of the handover backoff.
+    handovers = models.PositiveIntegerField(default=0)
+    # When the relay looks at the row next. Pending: the earliest handover (a backoff).
+    # Handed over: when it is handed over again if no worker has started it. Running: when
+    # the run's lease runs out, and the run counts as failed.
     available_at = models.DateTimeField(default=timezone.now)
     handed_over_at = models.DateTimeField(null=True, blank=True)
+    # The run in progress: its token makes every later change conditional on this run.
+    run_token = models.UUIDField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -23,7 +23,7 @@ logger = structlog.get_logger(__name__)
 
 
 def outbox_check() -> CheckResult:
-    """Ready unless the oldest unsettled delivery has waited past OUTBOX_LAG_THRESHOLD_SECONDS."""
+    """Ready unless a delivery has waited to start past OUTBOX_LAG_THRESHOLD_SECONDS."""
     try:
         current = operations.status()
     except DatabaseError as error:
@@ -31,9 +31,11 @@ def outbox_check() -> CheckResult:
     return CheckResult(
         ok=not current.lagging(),
         detail={
-            "pending": current.pending + current.handed_over,
+            "waiting": current.waiting,
+            "running": current.running,
             "dead": current.dead,
-            "oldest_pending_age_seconds": current.oldest_pending_age_seconds,
+            "oldest_waiting_age_seconds": current.oldest_waiting_age_seconds,
+            "oldest_running_age_seconds": current.oldest_running_age_seconds,
         },
     )
 
@@ -58,11 +60,15 @@ def _families() -> tuple[GaugeMetricFamily, ...]:
     return (
         GaugeMetricFamily(
             "emporium_outbox_lag_seconds",
-            "Age of the oldest delivery not yet settled (0 when none waits).",
+            "Age of the oldest delivery waiting for a worker to start it (0 when none waits).",
         ),
         GaugeMetricFamily(
             "emporium_outbox_pending_deliveries",
-            "Deliveries not yet settled (pending or handed over).",
+            "Deliveries waiting for a worker to start them (pending or handed over).",
+        ),
+        GaugeMetricFamily(
+            "emporium_outbox_oldest_running_seconds",
+            "Age of the oldest run in progress (0 when none runs).",
         ),
         GaugeMetricFamily("emporium_outbox_dead_letters", "Dead-lettered deliveries."),
         GaugeMetricFamily(
@@ -79,13 +85,15 @@ def _families() -> tuple[GaugeMetricFamily, ...]:
 def _fill(
     lag: GaugeMetricFamily,
     pending: GaugeMetricFamily,
+    running: GaugeMetricFamily,
     dead: GaugeMetricFamily,
     by_status: GaugeMetricFamily,
     failures: GaugeMetricFamily,
 ) -> None:
     current = operations.status()
-    lag.add_metric([], current.oldest_pending_age_seconds or 0.0)
-    pending.add_metric([], current.pending + current.handed_over)
+    lag.add_metric([], current.oldest_waiting_age_seconds or 0.0)
+    pending.add_metric([], current.waiting)
+    running.add_metric([], current.oldest_running_age_seconds or 0.0)
     dead.add_metric([], current.dead)
     for status in Delivery.Status:
         by_status.add_metric([status.value], getattr(current, status.value))

@@ -18,54 +18,75 @@ from shared_kernel.messaging import relay
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
 from shared_kernel.messaging.serialization import masked_payload
 
-# Replay and skip act on the same deliveries: the dead and the not yet settled.
-OPEN_OR_DEAD = (Delivery.Status.DEAD, Delivery.Status.PENDING, Delivery.Status.HANDED_OVER)
+# Replay brings back what is settled without effect; skip settles whatever is not done. A
+# running delivery is never replayed; skipping one makes its run's settle refuse, so the
+# run's effect rolls back (consumer: every change is conditional on the run).
+REPLAYABLE = (Delivery.Status.DEAD, Delivery.Status.SKIPPED)
+SKIPPABLE = (*relay.UNSETTLED, Delivery.Status.DEAD)
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxStatus:
     pending: int
     handed_over: int
+    running: int
     done: int
     skipped: int
     dead: int
-    oldest_pending_age_seconds: float | None
+    oldest_waiting_age_seconds: float | None  # pending or handed over, never started yet
+    oldest_running_age_seconds: float | None
+
+    @property
+    def waiting(self) -> int:
+        return self.pending + self.handed_over
 
     def lagging(self) -> bool:
-        age = self.oldest_pending_age_seconds
+        age = self.oldest_waiting_age_seconds
         return age is not None and age > settings.OUTBOX_LAG_THRESHOLD_SECONDS
 
 
 def status() -> OutboxStatus:
-    """Counts per state, and how long the oldest delivery not yet settled has waited."""
+    """Counts per state, and how long the oldest waiting and running deliveries have been."""
     counts = dict(
         Delivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
     )
-    oldest = Delivery.objects.filter(status__in=relay.UNSETTLED).aggregate(
+    oldest_waiting = Delivery.objects.filter(status__in=relay.WAITING).aggregate(
         oldest=Min("created_at")
+    )["oldest"]
+    oldest_running = Delivery.objects.filter(status=Delivery.Status.RUNNING).aggregate(
+        oldest=Min("started_at")
     )["oldest"]
     return OutboxStatus(
         pending=counts.get(Delivery.Status.PENDING, 0),
         handed_over=counts.get(Delivery.Status.HANDED_OVER, 0),
+        running=counts.get(Delivery.Status.RUNNING, 0),
         done=counts.get(Delivery.Status.DONE, 0),
         skipped=counts.get(Delivery.Status.SKIPPED, 0),
         dead=counts.get(Delivery.Status.DEAD, 0),
-        oldest_pending_age_seconds=_age(oldest),
+        oldest_waiting_age_seconds=_age(oldest_waiting),
+        oldest_running_age_seconds=_age(oldest_running),
     )
 
 
 def replay(deliveries: QuerySet[Delivery]) -> int:
-    """Give the deliveries a fresh set of attempts and hand them over after commit.
+    """Give dead or skipped deliveries a fresh set of attempts; hand them over after commit.
 
-    A done delivery is not replayed: its subscriber's inbox would skip it anyway.
+    A done delivery is not replayed (its subscriber's inbox would skip it anyway), nor a
+    waiting or running one: it is already on its way.
     """
     with transaction.atomic():
-        ids = list(deliveries.filter(status__in=OPEN_OR_DEAD).values_list("pk", flat=True))
-        Delivery.objects.filter(pk__in=ids).update(
+        ids = list(
+            deliveries.select_for_update()
+            .filter(status__in=REPLAYABLE)
+            .values_list("pk", flat=True)
+        )
+        Delivery.objects.filter(pk__in=ids, status__in=REPLAYABLE).update(
             status=Delivery.Status.PENDING,
             attempts=0,
+            handovers=0,
             available_at=timezone.now(),
             settled_at=None,
+            run_token=None,
         )
         transaction.on_commit(partial(relay.dispatch, ids), robust=True)
     return len(ids)
@@ -73,9 +94,18 @@ def replay(deliveries: QuerySet[Delivery]) -> int:
 
 def skip(deliveries: QuerySet[Delivery]) -> int:
     """Settle the deliveries without running their subscriber (an operator's decision)."""
-    return deliveries.filter(status__in=OPEN_OR_DEAD).update(
-        status=Delivery.Status.SKIPPED, settled_at=timezone.now()
+    return deliveries.filter(status__in=SKIPPABLE).update(
+        status=Delivery.Status.SKIPPED, settled_at=timezone.now(), run_token=None
     )
+
+
+def state_since(delivery: Delivery) -> datetime | None:
+    """Since when a delivery has been running, or waiting to start; None once settled."""
+    if delivery.status == Delivery.Status.RUNNING:
+        return delivery.started_at
+    if delivery.status in relay.WAITING:
+        return delivery.created_at
+    return None
 
 
 def deliveries_by_id(ids: list[int]) -> QuerySet[Delivery]:

@@ -49,12 +49,12 @@ def stage(event: IntegrationEvent, *, aggregate_id: str, sequence: int) -> Stage
     return StagedEvent(row=row, event_class=type(event))
 
 
-def store(staged: list[StagedEvent], *, using: str = "default") -> None:
+def store(staged: list[StagedEvent]) -> None:
     """Write the events and their deliveries; hand the deliveries over after commit."""
     if not staged:
         return
-    OutboxEvent.objects.using(using).bulk_create([item.row for item in staged])
-    deliveries = Delivery.objects.using(using).bulk_create(
+    OutboxEvent.objects.bulk_create([item.row for item in staged])
+    deliveries = Delivery.objects.bulk_create(
         [
             Delivery(
                 event=item.row,
@@ -75,7 +75,7 @@ def store(staged: list[StagedEvent], *, using: str = "default") -> None:
         )
     if deliveries:
         ids = [delivery.pk for delivery in deliveries]
-        transaction.on_commit(partial(relay.dispatch, ids), using=using, robust=True)
+        transaction.on_commit(partial(relay.dispatch, ids), robust=True)
 
 
 def _chain(event_id: str) -> tuple[str, str]:

@@ -10,6 +10,9 @@ deliveries over once it has committed. An exception leaves nothing: no row, no h
 
 Nested in an open transaction (a subscriber's, another unit of work's), the block is a
 savepoint: its events commit with the outer transaction and are handed over after it.
+
+One database for the whole pipeline: the default one, where the relay, the consumer and the
+inbox read. A unit of work on another database would write deliveries nobody delivers.
 """
 
 from types import TracebackType
@@ -23,8 +26,7 @@ from shared_kernel.messaging import outbox
 
 
 class DjangoUnitOfWork(UnitOfWork):
-    def __init__(self, *, using: str = "default") -> None:
-        self._using = using
+    def __init__(self) -> None:
         self._atomic: transaction.Atomic | None = None
         self._staged: list[outbox.StagedEvent] = []
 
@@ -32,7 +34,7 @@ class DjangoUnitOfWork(UnitOfWork):
         if self._atomic is not None:
             raise RuntimeError("This unit of work is already open; make a new one to nest.")
         self._staged = []
-        self._atomic = transaction.atomic(using=self._using)
+        self._atomic = transaction.atomic()
         self._atomic.__enter__()
         return self
 
@@ -47,7 +49,7 @@ class DjangoUnitOfWork(UnitOfWork):
         staged, self._staged = self._staged, []
         if exc_type is None:
             try:
-                outbox.store(staged, using=self._using)
+                outbox.store(staged)
             except BaseException as error:
                 atomic.__exit__(type(error), error, error.__traceback__)
                 raise

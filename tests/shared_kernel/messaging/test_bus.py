@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from pytest_django.fixtures import Settings as SettingsWrapper
 
-from shared_kernel.messaging import consumer, relay
+from shared_kernel.messaging import bus, consumer, relay
 from shared_kernel.messaging.consumer import Outcome
 from shared_kernel.messaging.envelope import Envelope
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
@@ -147,13 +147,13 @@ def test_a_subscriber_always_failing_is_dead_lettered_after_the_last_attempt(
     assert effects.objects.count() == 0
 
 
-def test_a_delivery_never_settled_is_handed_over_again_after_its_visibility_timeout(
+def test_a_delivery_no_worker_started_is_handed_over_again_and_that_is_no_attempt(
     subscribe: Any, effects: type[Effect]
 ) -> None:
     subscribe(ProbeHappened, recorder("t.lost"), name="t.lost")
     publish()
     first = relay.claim(limit=10)  # handed over, then the message is lost
-    assert relay.claim(limit=10) == []  # not again while it is visible
+    assert relay.claim(limit=10) == []  # not again before its handover timeout
 
     Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
     with eager_delivery():
@@ -161,34 +161,60 @@ def test_a_delivery_never_settled_is_handed_over_again_after_its_visibility_time
 
     delivery = Delivery.objects.get()
     assert [c.delivery_id for c in first] == [delivery.pk]
-    assert (delivery.status, delivery.attempts) == ("done", 2)
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("done", 1, 0)
     assert effects.objects.count() == 1
 
 
-def test_a_delivery_handed_over_on_its_last_attempt_and_lost_is_dead_lettered(
+def test_a_delivery_never_started_is_never_dead_lettered_and_backs_off_to_its_cap(
+    subscribe: Any, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers stopped for hours: the relay keeps handing over, less and less often."""
+    settings.OUTBOX_HANDOVER_TIMEOUT_SECONDS = 10
+    settings.OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS = 60
+    subscribe(ProbeHappened, recorder("t.queued"), name="t.queued")
+    publish()
+    monkeypatch.setattr(consumer.deliver, "apply_async", lambda *args, **kwargs: None)
+    waits = []
+
+    for _ in range(settings.OUTBOX_MAX_ATTEMPTS * 3):
+        before = timezone.now()
+        assert relay.sweep() == 1
+        delivery = Delivery.objects.get()
+        waits.append(round((delivery.available_at - before).total_seconds()))
+        Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("handed_over", 0, 0)
+    assert delivery.handovers == settings.OUTBOX_MAX_ATTEMPTS * 3
+    assert waits[:4] == [10, 20, 40, 60]
+    assert set(waits[4:]) == {60}
+
+
+def test_a_run_whose_lease_expired_is_a_failed_attempt_then_retried(
     subscribe: Any, effects: type[Effect]
 ) -> None:
-    subscribe(ProbeHappened, recorder("t.lost"), name="t.lost")
+    subscribe(ProbeHappened, recorder("t.killed"), name="t.killed")
     publish()
-    Delivery.objects.update(status=Delivery.Status.HANDED_OVER, attempts=4)
-    Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+    _started_and_abandoned(attempts=1)
 
-    relay.sweep()
+    relay.sweep()  # the lease ran out: a failure, back to pending after its backoff
+    reclaimed = Delivery.objects.get()
+    deliver_pending()
 
+    assert (reclaimed.status, reclaimed.attempts, reclaimed.failures) == ("pending", 1, 1)
+    assert "lost its lease" in reclaimed.last_error
     delivery = Delivery.objects.get()
-    assert delivery.status == "dead"
-    assert "visibility timeout" in delivery.last_error
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("done", 2, 1)
+    assert effects.objects.count() == 1
 
 
-def test_a_sweep_goes_on_past_a_batch_of_exhausted_deliveries(
+def test_a_lease_that_expires_on_the_last_attempt_is_dead_lettered_and_the_sweep_goes_on(
     subscribe: Any, effects: type[Effect]
 ) -> None:
     subscribe(ProbeHappened, recorder("t.sweep"), name="t.sweep")
     for _ in range(3):
         publish()
     exhausted = list(Delivery.objects.order_by("pk").values_list("pk", flat=True)[:2])
-    Delivery.objects.filter(pk__in=exhausted).update(status=Delivery.Status.HANDED_OVER, attempts=4)
-    Delivery.objects.update(available_at=timezone.now() - timedelta(seconds=1))
+    _started_and_abandoned(attempts=4, pks=exhausted)
 
     with eager_delivery():
         relay.sweep(batch_size=2)
@@ -196,21 +222,95 @@ def test_a_sweep_goes_on_past_a_batch_of_exhausted_deliveries(
     statuses = dict(Delivery.objects.values_list("pk", "status"))
     assert [statuses[pk] for pk in exhausted] == ["dead", "dead"]
     assert sorted(statuses.values()) == ["dead", "dead", "done"]
+    assert "lost its lease" in Delivery.objects.filter(status="dead")[0].last_error
     assert effects.objects.count() == 1
 
 
-def test_an_event_of_unknown_type_or_version_is_dead_lettered_not_retried(
-    subscribe: Any,
+def _started_and_abandoned(*, attempts: int, pks: list[int] | None = None) -> None:
+    """As a worker killed mid-run leaves its deliveries: running, the lease run out."""
+    rows = Delivery.objects.filter(pk__in=pks) if pks is not None else Delivery.objects.all()
+    rows.update(
+        status=Delivery.Status.RUNNING,
+        attempts=attempts,
+        run_token=uuid.uuid4(),
+        started_at=timezone.now() - timedelta(minutes=10),
+        available_at=timezone.now() - timedelta(seconds=1),
+    )
+
+
+def test_an_event_version_unknown_here_waits_for_a_deploy_then_is_dead_lettered(
+    subscribe: Any, settings: SettingsWrapper
 ) -> None:
     subscribe(ProbeHappened, recorder("t.any"), name="t.any")
     publish()
     OutboxEvent.objects.update(version=9)
 
     deliver_pending()
+    waiting = Delivery.objects.get()
+    Delivery.objects.update(
+        available_at=timezone.now(),
+        created_at=timezone.now() - timedelta(seconds=settings.OUTBOX_UNKNOWN_GRACE_SECONDS + 1),
+    )
+    deliver_pending()
+
+    assert (waiting.status, waiting.attempts) == ("handed_over", 0)
+    assert "No integration event ProbeHappened v9" in waiting.last_error
+    dead = Delivery.objects.get()
+    assert (dead.status, dead.attempts) == ("dead", 0)
+    assert "rolling deploy" in dead.last_error
+
+
+def test_a_subscriber_this_worker_lacks_is_applied_once_a_worker_that_has_it_runs(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    """A rolling deploy: web (newer) published to a subscriber the old worker lacks."""
+    subscribe(ProbeHappened, recorder("t.new"), name="t.new")
+    publish()
+    delivery = Delivery.objects.get()
+    bus.unsubscribe("t.new")  # the old worker
+
+    old_worker = consumer.consume(delivery.pk)
+    subscribe(ProbeHappened, recorder("t.new"), name="t.new")  # the new one
+    new_worker = consumer.consume(delivery.pk)
+
+    assert old_worker.outcome is Outcome.AWAITING_DEPLOY
+    assert new_worker.outcome is Outcome.DONE
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.failures) == ("done", 1, 0)
+    assert effects.objects.count() == 1
+
+
+def test_a_send_that_raised_after_the_message_left_never_resets_a_settled_row(
+    subscribe: Any, effects: type[Effect], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subscribe(ProbeHappened, recorder("t.sent"), name="t.sent")
+    publish()
+
+    def delivered_then_raised(args: tuple[int], **options: Any) -> None:
+        consumer.consume(args[0])  # a worker took the message and finished it
+        raise ConnectionError("the broker's confirmation was lost")
+
+    monkeypatch.setattr(consumer.deliver, "apply_async", delivered_then_raised)
+    relay.sweep()
 
     delivery = Delivery.objects.get()
-    assert (delivery.status, delivery.attempts) == ("dead", 1)
-    assert "No integration event ProbeHappened v9" in delivery.last_error
+    assert (delivery.status, delivery.attempts) == ("done", 1)
+    assert effects.objects.count() == 1
+
+
+def test_a_copy_of_a_running_delivery_is_a_duplicate_and_changes_nothing(
+    subscribe: Any, effects: type[Effect]
+) -> None:
+    subscribe(ProbeHappened, recorder("t.twice"), name="t.twice")
+    publish()
+    _started_and_abandoned(attempts=1)
+    Delivery.objects.update(available_at=timezone.now() + timedelta(minutes=5))  # lease held
+
+    copy = consumer.consume(Delivery.objects.get().pk)
+
+    assert copy.outcome is Outcome.DUPLICATE
+    assert Delivery.objects.get().attempts == 1
+    assert effects.objects.count() == 0
 
 
 def test_a_broker_that_refuses_the_message_does_not_cost_an_attempt(
@@ -246,7 +346,9 @@ def test_the_first_refused_send_ends_the_batch_and_no_delivery_is_lost(
 
     assert len(sends) == 1, "one timeout, not one per delivery"
     assert sends[0]["retry"] is False, "the relay owns retries, not Celery's publisher"
-    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 0)}
+    assert set(Delivery.objects.values_list("status", "attempts", "handovers")) == {
+        ("pending", 0, 0)
+    }
 
 
 def test_events_carry_the_request_as_correlation_and_the_handled_event_as_causation(
@@ -309,13 +411,14 @@ def test_an_event_without_subscribers_is_kept_without_deliveries() -> None:
 
 
 def test_a_late_failure_does_not_undo_a_delivery_another_run_settled(subscribe: Any) -> None:
-    """A slow run outlived its visibility timeout; the second run succeeded first."""
+    """A run that lost its lease fails after a second run succeeded: nothing changes."""
     subscribe(ProbeHappened, recorder("t.slow"), name="t.slow")
     publish()
-    deliver_pending()
     delivery = Delivery.objects.get()
+    stale = consumer.Lease(delivery.pk, uuid.uuid4(), attempt=1, mode=delivery.mode)
+    deliver_pending()
 
-    late = consumer._record_failure(delivery.pk, Boom("too late"))
+    late = consumer._record_failure(stale, Boom("too late"))
 
-    assert late.outcome is Outcome.ALREADY_SETTLED
-    assert Delivery.objects.get().status == "done"
+    assert late.outcome is Outcome.LEASE_LOST
+    assert Delivery.objects.values_list("status", "failures").get() == ("done", 0)

@@ -13,7 +13,6 @@ from django.utils import timezone
 from prometheus_client import REGISTRY, generate_latest
 from pytest_django.fixtures import Settings
 
-from shared_kernel.housekeeping import flush_expired_tokens
 from shared_kernel.messaging import bus, operations
 from shared_kernel.messaging.envelope import Envelope
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
@@ -62,18 +61,25 @@ def command(*args: str) -> str:
     return out.getvalue()
 
 
-def test_status_prints_counts_the_oldest_pending_age_and_dead_letters(
+def test_status_prints_counts_the_oldest_waiting_and_running_and_dead_letters(
     switchable: dict[str, bool],
 ) -> None:
     publish(2)
     deliver_pending()
-    publish(1)
+    publish(2)
+    running = Delivery.objects.filter(status=Delivery.Status.PENDING).first()
+    assert running is not None
+    Delivery.objects.filter(pk=running.pk).update(
+        status=Delivery.Status.RUNNING, started_at=timezone.now() - timedelta(seconds=42)
+    )
 
     out = command("status")
 
     assert "pending: 1\n" in out
+    assert "running: 1\n" in out
     assert "dead: 2\n" in out
-    assert "oldest pending: 0." in out
+    assert "oldest waiting to start: 0." in out
+    assert "oldest running: 42." in out
     assert "t.switchable ← ProbeHappened v1" in out
     assert "Broken: the mail server said no" in out
 
@@ -163,8 +169,8 @@ def test_readiness_is_degraded_never_unavailable_when_the_outbox_lags(
     assert registered.critical is False
     assert fresh.ok is True
     assert lagging.ok is False
-    assert lagging.detail["pending"] == 1
-    assert float(str(lagging.detail["oldest_pending_age_seconds"])) >= 300
+    assert lagging.detail["waiting"] == 1
+    assert float(str(lagging.detail["oldest_waiting_age_seconds"])) >= 300
     assert outbox_check().ok is False
 
 
@@ -204,10 +210,6 @@ def test_housekeeping_prunes_settled_deliveries_old_events_and_inbox_rows(
     assert (result.deliveries, result.events, result.inbox_entries) == (1, 1, 3)
     assert set(Delivery.objects.values_list("pk", flat=True)) == {kept.pk, dead.pk}
     assert OutboxEvent.objects.count() == 2
-
-
-def test_the_jwt_flush_task_runs_simplejwts_command() -> None:
-    flush_expired_tokens.apply()
 
 
 def test_the_catalog_lists_each_event_with_its_publisher_and_subscribers(

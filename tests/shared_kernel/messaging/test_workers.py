@@ -1,5 +1,6 @@
 """A real Celery worker on Redis runs async subscribers, and nothing is lost or doubled when
-the worker is killed mid-batch or the broker loses every queued message."""
+the worker is killed mid-batch, the broker loses every queued message, or the workers stay
+stopped longer than every attempt's lease put together."""
 
 import json
 import uuid
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Sum
 from pytest_django.fixtures import Settings
 
 from shared_kernel.messaging import relay
@@ -34,7 +35,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-VISIBILITY_SECONDS = 4
+# Short clocks, so the tests see leases expire and handovers repeat: the worker's hard time
+# limit stays under its lease, as the settings demand.
+WORKER_CLOCKS = {
+    "OUTBOX_LEASE_SECONDS": "3",
+    "CELERY_TASK_TIME_LIMIT": "2",
+    "CELERY_TASK_SOFT_TIME_LIMIT": "1",
+    "OUTBOX_HANDOVER_TIMEOUT_SECONDS": "2",
+    "OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS": "4",
+}
 StartWorker = Callable[..., Worker]
 
 
@@ -42,7 +51,8 @@ StartWorker = Callable[..., Worker]
 def queue(subscribe: Any, settings: Settings) -> Iterator[str]:
     """A queue no other test uses; the worker subscriber routed to it for this test."""
     name = f"t-bus-{uuid.uuid4().hex[:10]}"
-    settings.OUTBOX_VISIBILITY_TIMEOUT_SECONDS = VISIBILITY_SECONDS
+    settings.OUTBOX_HANDOVER_TIMEOUT_SECONDS = 2
+    settings.OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS = 4
     settings.OUTBOX_MAX_ATTEMPTS = 10
     subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=name)
     yield name
@@ -60,8 +70,8 @@ def start(transactional_db: None, queue: str, tmp_path: Path) -> Iterator[StartW
             "MESSAGING_TESTAPP_QUEUE": queue,
             "MESSAGING_TESTAPP_HANDLER_SLEEP": str(handler_sleep),
             "MESSAGING_TESTAPP_CRASH_LOG": str(tmp_path / "crashes.log"),
-            "OUTBOX_VISIBILITY_TIMEOUT_SECONDS": str(VISIBILITY_SECONDS),
-            "OUTBOX_MAX_ATTEMPTS": "10",
+            **WORKER_CLOCKS,
+            "OUTBOX_MAX_ATTEMPTS": str(settings.OUTBOX_MAX_ATTEMPTS),
             "OUTBOX_RETRY_BACKOFF_SECONDS": "0.2",
         }
         worker = start_worker(queue, env, tmp_path / f"worker-{len(started)}.log")
@@ -137,7 +147,7 @@ def test_a_subscriber_that_kills_its_worker_is_dead_lettered_not_looped(
     crashes = (tmp_path / "crashes.log").read_text().splitlines()
     assert len(crashes) == 2, "one run per attempt: the broker must not requeue it on its own"
     assert worker.process.poll() is None, "the worker replaced its dead child and went on"
-    assert "visibility timeout" in Delivery.objects.get(status=Delivery.Status.DEAD).last_error
+    assert "lost its lease" in Delivery.objects.get(status=Delivery.Status.DEAD).last_error
 
 
 def test_messages_the_broker_lost_are_handed_over_again(
@@ -150,7 +160,24 @@ def test_messages_the_broker_lost_are_handed_over_again(
 
     assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
     assert_each_handled_once("lost", 50)
-    assert min(Delivery.objects.values_list("attempts", flat=True)) >= 2  # re-handed over
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_workers_stopped_longer_than_every_lease_put_together_lose_and_double_nothing(
+    effects: type[Effect], start: StartWorker, settings: Settings
+) -> None:
+    """3 attempts x 3 s leases: 20 s of sweeping with no worker once dead-lettered them all."""
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    publish(30, run="outage")  # handed over after commit; no worker takes them
+
+    wait_until(lambda: False, timeout=20, interval=0.5, meanwhile=relay.sweep)
+    queued_copies = Delivery.objects.aggregate(total=Sum("handovers"))["total"]
+    start()
+
+    assert wait_until(all_done, timeout=45, interval=0.5, meanwhile=relay.sweep)
+    assert queued_copies > 30 * 3, "the relay handed each delivery over again and again"
+    assert_each_handled_once("outage", 30)
+    assert set(Delivery.objects.values_list("attempts", "failures")) == {(1, 0)}
 
 
 def _forget_queue(queue: str) -> None:

@@ -1,8 +1,8 @@
 """`manage.py outbox …`: the operator's door to the event bus (the admin's twin).
 
-outbox status                       counts per state, oldest pending age, dead letters
+outbox status                       counts per state, oldest waiting and running, dead letters
 outbox relay                        hand over whatever is due, now
-outbox replay ID… | --dead [--subscriber S]   hand over again, fresh attempts
+outbox replay ID… | --dead [--subscriber S]   dead or skipped: hand over again, fresh attempts
 outbox skip ID…   | --dead [--subscriber S]   settle without running the subscriber
 outbox catalog                      every event type, its publisher and subscribers
 outbox lock                         record new event schemas in docs/events.lock.json
@@ -26,7 +26,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True)
-        actions.add_parser("status", help="counts per state and the oldest pending delivery")
+        actions.add_parser("status", help="counts per state, the oldest waiting and running")
         actions.add_parser("relay", help="hand over every delivery that is due")
         for name in ("replay", "skip"):
             self._add_selection(actions.add_parser(name, help=f"{name} deliveries"))
@@ -43,12 +43,13 @@ class Command(BaseCommand):
 
     def _status(self, options: dict[str, Any]) -> None:
         current = operations.status()
-        age = current.oldest_pending_age_seconds
         self.stdout.write(
             f"pending: {current.pending}\nhanded over: {current.handed_over}\n"
-            f"done: {current.done}\nskipped: {current.skipped}\ndead: {current.dead}\n"
-            f"oldest pending: {'-' if age is None else f'{age:.1f}s'}"
-            f"{' (lagging)' if current.lagging() else ''}"
+            f"running: {current.running}\ndone: {current.done}\n"
+            f"skipped: {current.skipped}\ndead: {current.dead}\n"
+            f"oldest waiting to start: {_seconds(current.oldest_waiting_age_seconds)}"
+            f"{' (lagging)' if current.lagging() else ''}\n"
+            f"oldest running: {_seconds(current.oldest_running_age_seconds)}"
         )
         dead = operations.dead_letters().select_related("event").order_by("-settled_at")
         for delivery in dead[:DEAD_LETTERS_SHOWN]:
@@ -95,3 +96,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"recorded: {', '.join(added) or 'nothing new'}")
+
+
+def _seconds(age: float | None) -> str:
+    return "-" if age is None else f"{age:.1f}s"
