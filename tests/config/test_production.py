@@ -72,6 +72,27 @@ def test_production_refuses_to_start_half_configured(
     assert complaint in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("lease", "time_limit"), [("300", "300"), ("120", "300"), (None, None)], ids=str
+)
+def test_a_lease_that_does_not_outlast_the_task_time_limit_refuses_to_start(
+    production_env: dict[str, str], lease: str | None, time_limit: str | None
+) -> None:
+    """A run still going when its lease runs out would be run again beside it."""
+    production_env.update({"OUTBOX_LEASE_SECONDS": lease or "", "CELERY_TASK_TIME_LIMIT": "300"})
+    if lease is None:
+        del production_env["OUTBOX_LEASE_SECONDS"]
+
+    result = python(production_env, "-c", "import config.settings")
+
+    if lease is None:  # the default outlasts the limit
+        assert result.returncode == 0, result.stderr
+    else:
+        assert result.returncode != 0
+        assert "OUTBOX_LEASE_SECONDS" in result.stderr
+        assert "must outlast CELERY_TASK_TIME_LIMIT" in result.stderr
+
+
 def test_the_same_settings_start_with_everything_set(production_env: dict[str, str]) -> None:
     result = manage(production_env, "check")
 

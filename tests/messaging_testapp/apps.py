@@ -14,13 +14,16 @@ class MessagingTestappConfig(AppConfig):
     label = "messaging_testapp"
 
     def ready(self) -> None:
+        from contexts.identity.contracts import UserRegistered
         from shared_kernel.messaging.bus import subscribe
         from tests.messaging_testapp.events import WorkerProbed
-        from tests.messaging_testapp.handlers import WORKER_SUBSCRIBER, record_worker_probe
-
-        subscribe(
-            WorkerProbed,
+        from tests.messaging_testapp.handlers import (
+            REGISTRATION_SUBSCRIBER,
+            WORKER_SUBSCRIBER,
+            record_registration,
             record_worker_probe,
-            name=WORKER_SUBSCRIBER,
-            queue=os.environ.get("MESSAGING_TESTAPP_QUEUE", "messaging_testapp"),
         )
+
+        queue = os.environ.get("MESSAGING_TESTAPP_QUEUE", "messaging_testapp")
+        subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=queue)
+        subscribe(UserRegistered, record_registration, name=REGISTRATION_SUBSCRIBER, queue=queue)

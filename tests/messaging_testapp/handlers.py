@@ -3,11 +3,13 @@
 import os
 import time
 
+from contexts.identity.contracts import UserRegistered
 from shared_kernel.messaging.envelope import Envelope
 from tests.messaging_testapp.events import WorkerProbed
 from tests.messaging_testapp.models import Effect
 
 WORKER_SUBSCRIBER = "messaging_testapp.record_worker_probe"
+REGISTRATION_SUBSCRIBER = "messaging_testapp.record_registration"
 
 
 POISON_RUN = "poison"
@@ -25,3 +27,10 @@ def record_worker_probe(event: WorkerProbed, envelope: Envelope) -> None:
         os._exit(1)
     time.sleep(float(os.environ.get("MESSAGING_TESTAPP_HANDLER_SLEEP", "0")))
     Effect.objects.create(event_id=envelope.event_id, subscriber=WORKER_SUBSCRIBER, value=event.run)
+
+
+def record_registration(event: UserRegistered, envelope: Envelope) -> None:
+    """A real context's event, published by a real request, seen by a real worker."""
+    Effect.objects.create(
+        event_id=envelope.event_id, subscriber=REGISTRATION_SUBSCRIBER, value=event.email
+    )

@@ -5,23 +5,38 @@ stopped longer than every attempt's lease put together."""
 import json
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 import redis
 from django.conf import settings
 from django.db.models import Count, Sum
+from django.test import Client
+from django.utils import timezone
+from kombu import Connection
 from pytest_django.fixtures import Settings
 
+from contexts.identity.contracts import UserRegistered
 from shared_kernel.messaging import relay
-from shared_kernel.messaging.models import Delivery
+from shared_kernel.messaging.consumer import deliver
+from shared_kernel.messaging.models import Delivery, OutboxEvent
 from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
 from tests.messaging_testapp.events import WorkerProbed
-from tests.messaging_testapp.handlers import POISON_RUN, WORKER_SUBSCRIBER, record_worker_probe
+from tests.messaging_testapp.handlers import (
+    POISON_RUN,
+    REGISTRATION_SUBSCRIBER,
+    WORKER_SUBSCRIBER,
+    record_registration,
+    record_worker_probe,
+)
 from tests.messaging_testapp.models import Effect
 from tests.shared_kernel.messaging.workers import (
     Worker,
+    start_beat,
     start_worker,
     this_tests_database_url,
 )
@@ -55,6 +70,7 @@ def queue(subscribe: Any, settings: Settings) -> Iterator[str]:
     settings.OUTBOX_HANDOVER_BACKOFF_MAX_SECONDS = 4
     settings.OUTBOX_MAX_ATTEMPTS = 10
     subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=name)
+    subscribe(UserRegistered, record_registration, name=REGISTRATION_SUBSCRIBER, queue=name)
     yield name
     _forget_queue(name)
 
@@ -64,7 +80,9 @@ def start(transactional_db: None, queue: str, tmp_path: Path) -> Iterator[StartW
     """Start workers on the test's queue and database; every one is stopped afterwards."""
     started: list[Worker] = []
 
-    def _start(handler_sleep: float = 0.0) -> Worker:
+    def _start(
+        handler_sleep: float = 0.0, also_consume: tuple[str, ...] = (), **extra_env: str
+    ) -> Worker:
         env = {
             "DATABASE_URL": this_tests_database_url(),
             "MESSAGING_TESTAPP_QUEUE": queue,
@@ -73,8 +91,10 @@ def start(transactional_db: None, queue: str, tmp_path: Path) -> Iterator[StartW
             **WORKER_CLOCKS,
             "OUTBOX_MAX_ATTEMPTS": str(settings.OUTBOX_MAX_ATTEMPTS),
             "OUTBOX_RETRY_BACKOFF_SECONDS": "0.2",
+            **extra_env,
         }
-        worker = start_worker(queue, env, tmp_path / f"worker-{len(started)}.log")
+        log = tmp_path / f"worker-{len(started)}.log"
+        worker = start_worker(queue, env, log, also_consume=also_consume)
         started.append(worker)
         return worker
 
@@ -178,6 +198,77 @@ def test_workers_stopped_longer_than_every_lease_put_together_lose_and_double_no
     assert queued_copies > 30 * 3, "the relay handed each delivery over again and again"
     assert_each_handled_once("outage", 30)
     assert set(Delivery.objects.values_list("attempts", "failures")) == {(1, 0)}
+
+
+def test_a_real_beat_relays_what_dispatch_missed_and_prunes_on_schedule(
+    effects: type[Effect], start: StartWorker, tmp_path: Path
+) -> None:
+    """Rows relayed and pruned by beat's own schedule, through a worker on the outbox queue."""
+    broker = _private_broker()  # beat's outbox tasks reach this test's worker alone
+    with patch.object(relay, "dispatch", lambda ids: 0):  # committed, never handed over
+        publish(5, run="beat")
+    expired = _settled_long_ago()
+    clocks = {
+        "CELERY_BROKER_URL": broker,
+        "OUTBOX_RELAY_INTERVAL_SECONDS": "1",
+        "OUTBOX_PRUNE_INTERVAL_SECONDS": "2",
+        "EMPORIUM_LOCAL_DIR": str(tmp_path / "local"),
+    }
+    start(also_consume=("outbox",), **clocks)
+    beat = start_beat({"DATABASE_URL": this_tests_database_url(), **clocks}, tmp_path / "beat.log")
+    try:
+        pruned = lambda: not OutboxEvent.objects.filter(pk=expired).exists()  # noqa: E731
+        assert wait_until(lambda: effects_of("beat") == 5 and all_done() and pruned(), timeout=45)
+    finally:
+        beat.stop()
+        redis.Redis.from_url(broker).flushdb()
+
+    assert_each_handled_once("beat", 5)
+    assert "Scheduler: Sending due task outbox-prune" in beat.log.read_text()
+
+
+def test_a_request_succeeds_with_the_broker_down_and_its_event_is_applied_once_it_is_back(
+    effects: type[Effect], start: StartWorker, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(deliver.app, "producer_or_acquire", _unreachable_broker)
+    response = client.post(
+        "/api/v1/auth/register",
+        {"email": "ada@example.com", "password": "correct horse battery", "full_name": "Ada"},
+        content_type="application/json",
+    )
+    waiting = Delivery.objects.get(subscriber=REGISTRATION_SUBSCRIBER)
+    monkeypatch.undo()  # the broker is back
+    start()
+
+    assert wait_until(
+        lambda: effects_of("ada@example.com") == 1, timeout=30, interval=0.5, meanwhile=relay.sweep
+    )
+    assert response.status_code == 201
+    assert (waiting.status, waiting.attempts, waiting.handovers) == ("pending", 0, 0)
+    assert Delivery.objects.values_list("status", "attempts").get(pk=waiting.pk) == ("done", 1)
+
+
+@contextmanager
+def _unreachable_broker(producer: Any = None) -> Iterator[Any]:
+    """A producer on a port where no broker listens: every publish is refused."""
+    with Connection("redis://127.0.0.1:1/0", connect_timeout=1) as dead, dead.Producer() as p:
+        yield p
+
+
+def _private_broker() -> str:
+    url = settings.CELERY_BROKER_URL
+    return url.rsplit("/", 1)[0] + "/15"
+
+
+def _settled_long_ago() -> uuid.UUID:
+    """An event whose one delivery was done past the retention period: prune's to delete."""
+    with patch.object(relay, "dispatch", lambda ids: 0):
+        publish(1, run="expired")
+    old = timezone.now() - timedelta(days=settings.OUTBOX_RETENTION_DAYS + 1)
+    event = OutboxEvent.objects.get(payload__run="expired")
+    OutboxEvent.objects.filter(pk=event.pk).update(occurred_at=old)
+    Delivery.objects.filter(event=event).update(status=Delivery.Status.DONE, settled_at=old)
+    return event.pk
 
 
 def _forget_queue(queue: str) -> None:

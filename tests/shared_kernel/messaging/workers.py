@@ -38,12 +38,28 @@ def this_tests_database_url() -> str:
     return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_worker(queue: str, env: dict[str, str], log: Path, *, concurrency: int = 4) -> Worker:
+def start_worker(
+    queue: str,
+    env: dict[str, str],
+    log: Path,
+    *,
+    concurrency: int = 4,
+    also_consume: tuple[str, ...] = (),
+) -> Worker:
+    queues = ",".join((queue, *also_consume))
     command = [
         sys.executable, "-m", "celery", "-A", "config", "worker",
-        "-Q", queue, "-n", f"{queue}@%h", "-c", str(concurrency), "-P", "prefork",
+        "-Q", queues, "-n", f"{queue}@%h", "-c", str(concurrency), "-P", "prefork",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING",
     ]  # fmt: skip
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS, **env}
+    process = start_in_own_group(command, cwd=PROJECT_DIR, env=full_env, log=log)
+    return Worker(process=process, log=log)
+
+
+def start_beat(env: dict[str, str], log: Path) -> Worker:
+    """`celery beat` with the test settings: the product's schedule, the test's clocks."""
+    command = [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO"]
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS, **env}
     process = start_in_own_group(command, cwd=PROJECT_DIR, env=full_env, log=log)
     return Worker(process=process, log=log)
