@@ -139,6 +139,26 @@ def test_replay_and_skip_from_the_admin(
     assert effects.objects.count() == 1
 
 
+def test_the_admin_shows_running_deliveries_with_the_age_of_their_run(
+    switchable: dict[str, bool], admin_client: Client
+) -> None:
+    publish(2)
+    running, waiting = Delivery.objects.order_by("pk")
+    Delivery.objects.filter(pk=running.pk).update(
+        status=Delivery.Status.RUNNING, started_at=timezone.now() - timedelta(minutes=7)
+    )
+    Delivery.objects.filter(pk=waiting.pk).update(
+        status=Delivery.Status.HANDED_OVER, created_at=timezone.now() - timedelta(hours=2)
+    )
+
+    listing = admin_client.get("/admin/messaging/delivery/?status=running").content.decode()
+    detail = admin_client.get(f"/admin/messaging/delivery/{waiting.pk}/change/").content.decode()
+
+    assert "7\xa0minutes" in listing
+    assert f"/admin/messaging/delivery/{waiting.pk}/change/" not in listing
+    assert "2\xa0hours" in detail
+
+
 def test_the_admin_lists_events_and_masks_their_secrets(admin_client: Client) -> None:
     with DjangoUnitOfWork() as uow:
         uow.publish(_secretive(), aggregate_id="thing")
