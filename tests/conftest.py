@@ -1,7 +1,8 @@
 """Suite-wide fixtures and the service markers.
 
-`@pytest.mark.postgres` / `@pytest.mark.redis` tests need those services. With nothing set
-they are skipped with the reason; with REQUIRE_SERVICES=1 (CI) a missing service fails them.
+`@pytest.mark.postgres` / `@pytest.mark.redis` tests need those services (a redis test: both
+REDIS_URL and a redis:// CELERY_BROKER_URL). With nothing set they are skipped with the
+reason; with REQUIRE_SERVICES=1 (CI) a missing service fails them.
 """
 
 import os
@@ -17,8 +18,19 @@ def _missing_service(item: pytest.Item) -> str | None:
         "sqlite3"
     ):
         return "needs PostgreSQL: set DATABASE_URL"
-    if item.get_closest_marker("redis") and not settings.REDIS_URL:
-        return "needs Redis: set REDIS_URL and CELERY_BROKER_URL"
+    if item.get_closest_marker("redis"):
+        return _missing_redis()
+    return None
+
+
+def _missing_redis() -> str | None:
+    """A redis test needs both the cache and the Celery broker on Redis; the broker's
+    default is the filesystem transport, which such a test would silently run against."""
+    if not settings.REDIS_URL:
+        return "needs Redis for the cache: set REDIS_URL (and CELERY_BROKER_URL to redis://)"
+    if not settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        scheme = settings.CELERY_BROKER_URL.partition(":")[0]  # never the credentials
+        return f"needs Redis as the Celery broker, not {scheme}: set CELERY_BROKER_URL to redis://"
     return None
 
 
