@@ -7,7 +7,8 @@ CONTEXTS_DIR = REPO_ROOT / "contexts"
 
 
 def context_names() -> list[str]:
-    """Every bounded context: each package directly under `contexts/`."""
+    """Every bounded context: each package directly under `contexts/`, found on disk (never
+    listed by hand), which is also what `contexts.*` matches in `.importlinter`."""
     return sorted(
         path.name
         for path in CONTEXTS_DIR.iterdir()

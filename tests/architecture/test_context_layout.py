@@ -23,6 +23,18 @@ def test_there_are_contexts():
     assert context_names()
 
 
+def test_contexts_holds_only_context_packages():
+    """`contexts.*` in the import contracts means "every context": a module or a directory
+    without `__init__.py` directly under `contexts/` would be taken for one, or missed."""
+    strays = [
+        path.name
+        for path in CONTEXTS_DIR.iterdir()
+        if path.name not in {"__init__.py", "__pycache__"}
+        and not (path.is_dir() and (path / "__init__.py").exists())
+    ]
+    assert strays == []
+
+
 @pytest.mark.parametrize("name", context_names())
 def test_context_has_the_standard_layout(name):
     missing = [entry for entry in LAYOUT if not (CONTEXTS_DIR / name / entry).exists()]
