@@ -6,6 +6,7 @@ reason; with REQUIRE_SERVICES=1 (CI) a missing service fails them.
 """
 
 import os
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -41,3 +42,12 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def admin_user(db: None) -> Any:
+    """pytest-django's own makes it with `createsuperuser`'s manager method and the password
+    `password`, which identity's register use case refuses as too weak."""
+    from tests.support.factories import StaffFactory
+
+    return StaffFactory(email="admin@example.com", is_superuser=True)

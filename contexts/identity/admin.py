@@ -8,12 +8,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest
 
 from contexts.identity.application.services import identity_use_cases
 from contexts.identity.domain.account import UserId
-from contexts.identity.domain.errors import InvalidInput
 from contexts.identity.models import User
+from shared_kernel.backoffice import UseCaseAdmin
 from shared_kernel.domain.errors import DomainError
 
 
@@ -57,7 +57,7 @@ class ChangeUserForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(UseCaseAdmin):
     form = ChangeUserForm
     add_form = AddUserForm
     list_display = ("email", "full_name", "is_staff", "is_active", "date_joined", "last_login")
@@ -95,58 +95,34 @@ class UserAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        """Through the use cases; a refusal comes back on the form (`UseCaseAdmin`)."""
         use_cases = identity_use_cases()
         data = form.cleaned_data
-        try:
-            if change:
-                # Only what was changed: a deactivated account refuses a profile change
-                # but must still let staff withdraw its back-office rights.
-                user_id = UserId(obj.pk)
-                if "full_name" in form.changed_data:
-                    use_cases.change_profile(user_id=user_id, full_name=data["full_name"])
-                if "is_staff" in form.changed_data:
-                    use_cases.change_staff_status(user_id=user_id, is_staff=data["is_staff"])
-            else:
-                account = use_cases.register_user(
-                    email=data["email"], password=data["password1"], full_name=data["full_name"]
-                )
-                if data["is_staff"]:
-                    use_cases.change_staff_status(user_id=account.id, is_staff=True)
-                obj.pk = account.id
-        except DomainError as exc:
-            raise _FormRejected(exc) from exc
+        if change:
+            # Only what was changed: a deactivated account refuses a profile change
+            # but must still let staff withdraw its back-office rights.
+            user_id = UserId(obj.pk)
+            if "full_name" in form.changed_data:
+                use_cases.change_profile(user_id=user_id, full_name=data["full_name"])
+            if "is_staff" in form.changed_data:
+                use_cases.change_staff_status(user_id=user_id, is_staff=data["is_staff"])
+        else:
+            account = use_cases.register_user(
+                email=data["email"], password=data["password1"], full_name=data["full_name"]
+            )
+            if data["is_staff"]:
+                use_cases.change_staff_status(user_id=account.id, is_staff=True)
+            obj.pk = account.id
         obj.refresh_from_db()
-
-    def changeform_view(
-        self,
-        request: HttpRequest,
-        object_id: str | None = None,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        """A rule the form could not foresee (a registration racing this one, say) rolls the
-        change back and comes back to the form with the use case's reason."""
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except _FormRejected as rejected:
-            self.message_user(request, _message(rejected.error), level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     @admin.action(description="Deactivate the selected accounts")
     def deactivate_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         deactivate = identity_use_cases().deactivate_account
+        done = 0
         for user_id in queryset.values_list("id", flat=True):
-            deactivate(user_id=UserId(user_id))
-        self.message_user(request, f"{len(queryset)} account(s) deactivated.", messages.SUCCESS)
-
-
-class _FormRejected(Exception):
-    def __init__(self, error: DomainError) -> None:
-        super().__init__(str(error))
-        self.error = error
-
-
-def _message(error: DomainError) -> str:
-    if isinstance(error, InvalidInput):
-        return f"{error.field}: {' '.join(error.messages)}"
-    return error.detail
+            try:
+                deactivate(user_id=UserId(user_id))
+                done += 1
+            except DomainError as refused:
+                self.refused(request, refused)
+        self.message_user(request, f"{done} account(s) deactivated.", messages.SUCCESS)

@@ -9,6 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import ClassVar
 
+from shared_kernel.application.provider import Provider
 from shared_kernel.domain.events import IntegrationEvent
 
 
@@ -57,16 +58,6 @@ class IdentityFacade(ABC):
         """The account holding an email address (any case, surrounding spaces ignored)."""
 
 
-_installed: list[IdentityFacade] = []
-
-
-def identity_facade() -> IdentityFacade:
-    """The facade identity's composition root installed when Django started."""
-    if not _installed:
-        raise RuntimeError("The identity facade is not installed: is the identity app loaded?")
-    return _installed[-1]
-
-
-def install_identity_facade(facade: IdentityFacade) -> None:
-    """For identity's composition root, and for other contexts' tests to put in a fake."""
-    _installed[:] = [facade]
+identity_facade = Provider[IdentityFacade]("The identity facade")
+"""The facade identity's composition root provides when Django starts; another context's
+tests may `identity_facade.provide(fake)`."""

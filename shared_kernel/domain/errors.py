@@ -27,6 +27,22 @@ class RuleViolated(DomainError):
     code = "rule_violated"
 
 
+class InvalidInput(RuleViolated):
+    """A value the domain refuses, tied to the input field it came from.
+
+    The API reports it as a validation error on that field (`errors.<field>`), and the admin
+    as an error on that form field, so a client gets the same shape whether a serializer,
+    a form or the domain caught it.
+    """
+
+    code = "invalid_input"
+
+    def __init__(self, field: str, messages: list[str]) -> None:
+        super().__init__(" ".join(messages), field=field, messages=list(messages))
+        self.field = field
+        self.messages = list(messages)
+
+
 class Conflict(DomainError):
     """The change clashes with the current state: a duplicate, an illegal transition."""
 

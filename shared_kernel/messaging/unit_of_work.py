@@ -1,12 +1,14 @@
 """The unit of work on Django: one `transaction.atomic`, its events written to the outbox.
 
-    with DjangoUnitOfWork() as uow:
-        user = register(...)
-        uow.publish(UserRegistered(...), aggregate_id=str(user.id))
+    with DjangoUnitOfWork():
+        account = accounts.get(user_id)      # the repository tracks it
+        account.deactivate()                  # raises its events
+        accounts.save(account)                # versioned: a concurrent change is a 409
 
-Events published in the block are staged, then written (one event row, one delivery row per
-subscriber) just before the block commits, in the same transaction; the relay hands the
-deliveries over once it has committed. An exception leaves nothing: no row, no handover.
+The events the tracked aggregates raised (and any published by hand, for the bus's own
+tests) are staged, then written (one event row, one delivery row per subscriber) just
+before the block commits, in the same transaction; the relay hands the deliveries over
+once it has committed. An exception leaves nothing: no row, no handover.
 
 Nested in an open transaction (a subscriber's, another unit of work's), the block is a
 savepoint: its events commit with the outer transaction and are handed over after it.
@@ -16,7 +18,6 @@ inbox read. A unit of work on another database would write deliveries nobody del
 """
 
 from types import TracebackType
-from typing import Self
 
 from django.db import transaction
 
@@ -30,22 +31,19 @@ class DjangoUnitOfWork(UnitOfWork):
         self._atomic: transaction.Atomic | None = None
         self._staged: list[outbox.StagedEvent] = []
 
-    def __enter__(self) -> Self:
-        if self._atomic is not None:
-            raise RuntimeError("This unit of work is already open; make a new one to nest.")
+    def _begin(self) -> None:
         self._staged = []
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
-        return self
 
-    def __exit__(
+    def _end(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
         atomic, self._atomic = self._atomic, None
-        assert atomic is not None, "__exit__ without __enter__"
+        assert atomic is not None, "_end without _begin"
         staged, self._staged = self._staged, []
         if exc_type is None:
             try:

@@ -189,7 +189,8 @@ def test_staff_adds_an_account_that_can_sign_in(page: Page, api: LiveApi, boss: 
 
 def test_a_deactivated_staff_account_loses_its_back_office_rights(page: Page, boss: User) -> None:
     """Withdrawing staff rights from a closed account is allowed (the domain says so); other
-    changes to it are refused with the reason, and nothing is saved."""
+    changes to it are refused on the form with the reason, what staff typed kept, and
+    nothing is saved."""
     eve = StaffFactory.create(email="eve@example.com", full_name="Eve", is_active=False)
     sign_in(page, boss.email, DEFAULT_PASSWORD)
     change_page = f"{USERS}{eve.pk}/change/"
@@ -198,9 +199,10 @@ def test_a_deactivated_staff_account_loses_its_back_office_rights(page: Page, bo
     page.fill("#id_full_name", "Eve Renamed")
     with page.expect_navigation():
         page.click("input[name=_save]")
-    expect(page.locator("ul.messagelist li.error")).to_have_text(
+    expect(page.locator("ul.errorlist.nonfield li")).to_have_text(
         "This account is deactivated; it cannot be changed."
     )
+    expect(page.locator("#id_full_name")).to_have_value("Eve Renamed")
     eve.refresh_from_db()
     assert eve.full_name == "Eve"
 

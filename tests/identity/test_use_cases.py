@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from contexts.identity.application.use_cases.change_password import WrongCurrentPassword
+from contexts.identity.application.use_cases import WrongCurrentPassword
 from contexts.identity.contracts import PasswordResetRequested, UserRegistered
 from contexts.identity.domain.account import Account, UserId
 from contexts.identity.domain.errors import (
@@ -12,14 +12,14 @@ from contexts.identity.domain.errors import (
     AccountNotFound,
     EmailAlreadyRegistered,
     InvalidEmailAddress,
-    InvalidInput,
     ResetTokenAlreadyUsed,
     ResetTokenExpired,
     ResetTokenInvalid,
     WeakPassword,
 )
 from contexts.identity.domain.password_reset import digest_reset_token
-from shared_kernel.domain.errors import PermissionDenied
+from shared_kernel.domain.aggregate import StaleAggregate
+from shared_kernel.domain.errors import InvalidInput, PermissionDenied
 from tests.identity.fakes import IdentityFakes
 
 PASSWORD = "correct-horse-battery"
@@ -28,6 +28,19 @@ PASSWORD = "correct-horse-battery"
 @pytest.fixture
 def fakes() -> IdentityFakes:
     return IdentityFakes()
+
+
+def kept(fakes: IdentityFakes, account: Account) -> Account:
+    found = fakes.accounts.rows[str(account.id)]
+    assert isinstance(found, Account)
+    return found
+
+
+def reset_token(fakes: IdentityFakes) -> str:
+    """The raw secret of the last reset link: it travels only in the event."""
+    return next(
+        e.reset_token for e in reversed(fakes.uow.events) if isinstance(e, PasswordResetRequested)
+    )
 
 
 def register(fakes: IdentityFakes, email: str = "ann@example.com", **kwargs: str) -> Account:
@@ -40,13 +53,13 @@ class TestRegisterUser:
     def test_opens_an_account_and_announces_it_in_the_same_unit_of_work(self, fakes):
         account = register(fakes, " Ann@Example.COM ")
 
-        stored = fakes.accounts.rows[account.id]
+        stored = kept(fakes, account)
         assert stored.email.value == "ann@example.com"
         assert stored.full_name == "Ann Lee"
         assert stored.password_hash == f"plain${PASSWORD}"
         assert stored.is_active
         assert not stored.is_staff
-        assert stored.date_joined == fakes.clock.now()
+        assert stored.date_joined == fakes.clock()
         [published] = fakes.uow.published
         assert published.event == UserRegistered(
             user_id=account.id, email="ann@example.com", full_name="Ann Lee"
@@ -85,8 +98,8 @@ class TestChangeProfile:
         account = register(fakes)
         changed = fakes.use_cases().change_profile(user_id=account.id, full_name=" Ann  B. Lee ")
         assert changed.full_name == "Ann B. Lee"
-        assert fakes.accounts.rows[account.id].full_name == "Ann B. Lee"
-        assert fakes.accounts.rows[account.id].email == account.email
+        assert kept(fakes, account).full_name == "Ann B. Lee"
+        assert kept(fakes, account).email == account.email
 
     def test_an_unknown_account_is_not_found(self, fakes):
         with pytest.raises(AccountNotFound):
@@ -97,7 +110,7 @@ class TestChangeProfile:
         fakes.use_cases().deactivate_account(user_id=account.id)
         with pytest.raises(AccountInactive):
             fakes.use_cases().change_profile(user_id=account.id, full_name="X")
-        assert fakes.accounts.rows[account.id].full_name == "Ann Lee"
+        assert kept(fakes, account).full_name == "Ann Lee"
 
 
 class TestChangePassword:
@@ -106,7 +119,7 @@ class TestChangePassword:
         fakes.use_cases().change_password(
             user_id=account.id, current_password=PASSWORD, new_password="a-new-long-secret"
         )
-        assert fakes.accounts.rows[account.id].password_hash == "plain$a-new-long-secret"
+        assert kept(fakes, account).password_hash == "plain$a-new-long-secret"
         assert fakes.sessions.revoked == [account.id]
 
     def test_the_current_password_must_be_right(self, fakes):
@@ -116,23 +129,24 @@ class TestChangePassword:
                 user_id=account.id, current_password="wrong", new_password="a-new-long-secret"
             )
         assert refused.value.field == "current_password"
-        assert fakes.accounts.rows[account.id].password_hash == f"plain${PASSWORD}"
+        assert kept(fakes, account).password_hash == f"plain${PASSWORD}"
         assert fakes.sessions.revoked == []
 
     def test_the_new_password_must_pass_the_policy(self, fakes):
         account = register(fakes)
-        with pytest.raises(WeakPassword):
+        with pytest.raises(WeakPassword) as refused:
             fakes.use_cases().change_password(
                 user_id=account.id, current_password=PASSWORD, new_password="short"
             )
-        assert fakes.accounts.rows[account.id].password_hash == f"plain${PASSWORD}"
+        assert refused.value.field == "new_password"
+        assert kept(fakes, account).password_hash == f"plain${PASSWORD}"
 
 
 class TestDeactivateAccount:
     def test_closes_the_account_and_revokes_its_sessions(self, fakes):
         account = register(fakes)
         fakes.use_cases().deactivate_account(user_id=account.id)
-        assert not fakes.accounts.rows[account.id].is_active
+        assert not kept(fakes, account).is_active
         assert fakes.sessions.revoked == [account.id]
 
 
@@ -159,9 +173,9 @@ class TestChangeStaffStatus:
     def test_grants_and_withdraws_staff_rights(self, fakes):
         account = register(fakes)
         assert fakes.use_cases().change_staff_status(user_id=account.id, is_staff=True).is_staff
-        assert fakes.accounts.rows[account.id].is_staff
+        assert kept(fakes, account).is_staff
         fakes.use_cases().change_staff_status(user_id=account.id, is_staff=False)
-        assert not fakes.accounts.rows[account.id].is_staff
+        assert not kept(fakes, account).is_staff
 
 
 class TestRequestPasswordReset:
@@ -170,13 +184,16 @@ class TestRequestPasswordReset:
         fakes.use_cases().request_password_reset(email=" ANN@example.com")
 
         [reset] = fakes.resets.rows.values()
-        assert reset.token_digest == digest_reset_token("reset-token-1")
+        assert reset.token_digest == digest_reset_token(reset_token(fakes))
         assert reset.user_id == account.id
-        assert reset.expires_at == fakes.clock.now() + IdentityFakes.RESET_VALID_FOR
+        assert reset.expires_at == fakes.clock() + IdentityFakes.RESET_VALID_FOR
         assert reset.used_at is None
-        assert fakes.uow.events[-1] == PasswordResetRequested(
-            user_id=account.id, email="ann@example.com", reset_token="reset-token-1"
+        [registered, requested] = fakes.uow.published
+        assert requested.event == PasswordResetRequested(
+            user_id=account.id, email="ann@example.com", reset_token=reset_token(fakes)
         )
+        assert (registered.sequence, requested.sequence) == (1, 2), "the account's versions"
+        assert len(reset_token(fakes)) >= 43, "256 random bits, URL-safe"
 
     @pytest.mark.parametrize("email", ["nobody@example.com", "not an email", ""])
     def test_an_unknown_or_malformed_address_does_nothing(self, fakes, email):
@@ -202,26 +219,32 @@ class TestConfirmPasswordReset:
 
     def test_sets_the_new_password_spends_the_token_and_signs_out(self, fakes, account):
         fakes.clock.advance(minutes=10)
-        fakes.use_cases().confirm_password_reset(token="reset-token-1", password="brand-new-pass")
+        fakes.use_cases().confirm_password_reset(
+            token=reset_token(fakes), password="brand-new-pass"
+        )
 
-        assert fakes.accounts.rows[account.id].password_hash == "plain$brand-new-pass"
+        assert kept(fakes, account).password_hash == "plain$brand-new-pass"
         [reset] = fakes.resets.rows.values()
-        assert reset.used_at == fakes.clock.now()
+        assert reset.used_at == fakes.clock()
         assert fakes.sessions.revoked == [account.id]
 
     def test_a_token_works_once(self, fakes, account):
-        fakes.use_cases().confirm_password_reset(token="reset-token-1", password="brand-new-pass")
+        fakes.use_cases().confirm_password_reset(
+            token=reset_token(fakes), password="brand-new-pass"
+        )
         with pytest.raises(ResetTokenAlreadyUsed):
-            fakes.use_cases().confirm_password_reset(token="reset-token-1", password="other-pass-1")
-        assert fakes.accounts.rows[account.id].password_hash == "plain$brand-new-pass"
+            fakes.use_cases().confirm_password_reset(
+                token=reset_token(fakes), password="other-pass-1"
+            )
+        assert kept(fakes, account).password_hash == "plain$brand-new-pass"
 
     def test_an_expired_token_is_refused(self, fakes, account):
         fakes.clock.advance(minutes=60)
         with pytest.raises(ResetTokenExpired):
             fakes.use_cases().confirm_password_reset(
-                token="reset-token-1", password="brand-new-pass"
+                token=reset_token(fakes), password="brand-new-pass"
             )
-        assert fakes.accounts.rows[account.id].password_hash == f"plain${PASSWORD}"
+        assert kept(fakes, account).password_hash == f"plain${PASSWORD}"
         assert fakes.sessions.revoked == []
 
     def test_an_unknown_token_is_refused(self, fakes, account):
@@ -230,8 +253,51 @@ class TestConfirmPasswordReset:
 
     def test_a_weak_password_keeps_the_token_usable(self, fakes, account):
         with pytest.raises(WeakPassword):
-            fakes.use_cases().confirm_password_reset(token="reset-token-1", password="short")
+            fakes.use_cases().confirm_password_reset(token=reset_token(fakes), password="short")
         [reset] = fakes.resets.rows.values()
         assert reset.used_at is None
-        fakes.use_cases().confirm_password_reset(token="reset-token-1", password="brand-new-pass")
-        assert fakes.accounts.rows[account.id].password_hash == "plain$brand-new-pass"
+        fakes.use_cases().confirm_password_reset(
+            token=reset_token(fakes), password="brand-new-pass"
+        )
+        assert kept(fakes, account).password_hash == "plain$brand-new-pass"
+
+
+class TestTheUnitOfWork:
+    def test_a_use_case_failing_after_save_leaves_nothing(self, fakes):
+        account = register(fakes)
+        fakes.sessions.revoke_all = _raise_boom  # fails after the account was saved
+
+        with pytest.raises(Boom):
+            fakes.use_cases().deactivate_account(user_id=account.id)
+
+        assert kept(fakes, account).is_active
+        assert kept(fakes, account).version == 1
+        assert fakes.uow.rollbacks == 1
+
+    def test_a_change_saved_over_a_newer_version_is_stale_and_changes_nothing(self, fakes):
+        account = register(fakes)
+        loaded_before = fakes.accounts.get(account.id)
+        fakes.use_cases().change_staff_status(user_id=account.id, is_staff=True)
+
+        loaded_before.revoke_staff()
+        with pytest.raises(StaleAggregate), fakes.uow:
+            fakes.accounts.save(loaded_before)
+
+        assert kept(fakes, account).is_staff
+        assert kept(fakes, account).version == 2
+
+    def test_every_change_is_a_version_and_events_carry_it(self, fakes):
+        account = register(fakes)
+        fakes.use_cases().change_profile(user_id=account.id, full_name="Ann B. Lee")
+        fakes.use_cases().request_password_reset(email="ann@example.com")
+
+        assert [p.sequence for p in fakes.uow.published] == [1, 3]
+        assert kept(fakes, account).version == 3
+
+
+class Boom(Exception):
+    pass
+
+
+def _raise_boom(*args: object) -> None:
+    raise Boom

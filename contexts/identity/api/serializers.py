@@ -48,6 +48,11 @@ class ProfileUpdateSerializer(serializers.Serializer[Any]):
     full_name = StrictCharField(max_length=FULL_NAME_MAX_LENGTH, allow_blank=True)
 
 
+class PasswordChangeSerializer(serializers.Serializer[Any]):
+    current_password = _password_field()
+    new_password = _password_field()
+
+
 class TokenPairSerializer(serializers.Serializer[Any]):
     """A short-lived access token (`Authorization: Bearer …`) and a refresh token."""
 

@@ -16,4 +16,5 @@ urlpatterns: list[URLPattern] = [
         name="auth-password-reset-confirm",
     ),
     path("me", views.MeView.as_view(), name="me"),
+    path("me/password", views.MePasswordView.as_view(), name="me-password"),
 ]

@@ -19,6 +19,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from contexts.identity.api.serializers import (
     CredentialsSerializer,
     LogoutSerializer,
+    PasswordChangeSerializer,
     PasswordResetConfirmSerializer,
     PasswordResetRequestSerializer,
     ProfileUpdateSerializer,
@@ -27,7 +28,7 @@ from contexts.identity.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from contexts.identity.application.services import identity_use_cases
+from contexts.identity.application.services import identity_queries, identity_use_cases
 from contexts.identity.domain.account import UserId
 from shared_kernel.api.schema import (
     INVALID_INPUT,
@@ -37,18 +38,13 @@ from shared_kernel.api.schema import (
     problem,
 )
 from shared_kernel.api.throttling import AuthRateThrottle
+from shared_kernel.api.views import caller_id, validated
 
 TAGS = ["auth"]
 
 
-def _validated(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request})
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _caller_id(request: Request) -> UserId:
-    return UserId(str(request.user.pk))
+    return UserId(caller_id(request))
 
 
 class PublicAuthView(APIView):
@@ -69,7 +65,7 @@ class RegisterView(PublicAuthView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _validated(RegistrationSerializer, request)
+        data = validated(RegistrationSerializer, request)
         account = identity_use_cases().register_user(
             email=data["email"], password=data["password"], full_name=data["full_name"]
         )
@@ -110,7 +106,7 @@ class TokenRefreshView(PublicAuthView):
 
 def _validated_tokens(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
     try:
-        return _validated(serializer_class, request)
+        return validated(serializer_class, request)
     except TokenError as exc:
         raise InvalidToken(exc.args[0]) from exc
 
@@ -134,7 +130,7 @@ class LogoutView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _validated(LogoutSerializer, request)
+        data = validated(LogoutSerializer, request)
         identity_use_cases().sign_out(user_id=_caller_id(request), refresh_token=data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -152,7 +148,7 @@ class PasswordResetView(PublicAuthView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _validated(PasswordResetRequestSerializer, request)
+        data = validated(PasswordResetRequestSerializer, request)
         identity_use_cases().request_password_reset(email=data["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
@@ -170,7 +166,7 @@ class PasswordResetConfirmView(PublicAuthView):
         },
     )
     def post(self, request: Request) -> Response:
-        data = _validated(PasswordResetConfirmSerializer, request)
+        data = validated(PasswordResetConfirmSerializer, request)
         identity_use_cases().confirm_password_reset(token=data["token"], password=data["password"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -184,8 +180,8 @@ class MeView(APIView):
         responses={200: UserSerializer, (401, PROBLEM_JSON): UNAUTHENTICATED},
     )
     def get(self, request: Request) -> Response:
-        account = identity_use_cases().get_account(user_id=_caller_id(request))
-        return Response(UserSerializer(account).data)
+        profile = identity_queries().profile(_caller_id(request))
+        return Response(UserSerializer(profile).data)
 
     @extend_schema(
         tags=["me"],
@@ -195,17 +191,39 @@ class MeView(APIView):
             200: UserSerializer,
             (400, PROBLEM_JSON): INVALID_INPUT,
             (401, PROBLEM_JSON): UNAUTHENTICATED,
+            (409, PROBLEM_JSON): problem("The account changed meanwhile (staff): reload, retry."),
         },
     )
     def patch(self, request: Request) -> Response:
-        serializer = ProfileUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        data = validated(ProfileUpdateSerializer, request, partial=True)
         user_id = _caller_id(request)
-        use_cases = identity_use_cases()
-        if "full_name" in serializer.validated_data:
-            account = use_cases.change_profile(
-                user_id=user_id, full_name=serializer.validated_data["full_name"]
-            )
-        else:
-            account = use_cases.get_account(user_id=user_id)
+        if "full_name" not in data:
+            return Response(UserSerializer(identity_queries().profile(user_id)).data)
+        account = identity_use_cases().change_profile(user_id=user_id, full_name=data["full_name"])
         return Response(UserSerializer(account).data)
+
+
+class MePasswordView(APIView):
+    permission_classes = (IsAuthenticated,)
+    throttle_classes = (AuthRateThrottle,)
+
+    @extend_schema(
+        tags=["me"],
+        summary="Change your password; every other token of the account stops working",
+        request=PasswordChangeSerializer,
+        responses={
+            204: None,
+            (400, PROBLEM_JSON): problem("Wrong current password, or a weak new one."),
+            (401, PROBLEM_JSON): UNAUTHENTICATED,
+            (409, PROBLEM_JSON): problem("The account changed meanwhile: retry."),
+            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        data = validated(PasswordChangeSerializer, request)
+        identity_use_cases().change_password(
+            user_id=_caller_id(request),
+            current_password=data["current_password"],
+            new_password=data["new_password"],
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,10 +1,12 @@
 """What identity's use cases need from the outside world, stated as abstract ports.
 
-Infrastructure implements them with Django; tests use the in-memory fakes in
-`tests/identity/fakes.py`.
+A port is here because it has two adapters, Django's (`infrastructure/`) and the tests'
+in-memory fake (`tests/identity/fakes.py`). The clock is a plain callable
+(`shared_kernel.application.clock`).
 """
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from datetime import datetime
 
 from contexts.identity.domain.account import Account, UserId
@@ -13,6 +15,8 @@ from contexts.identity.domain.password_reset import PasswordReset
 
 
 class AccountRepository(ABC):
+    """Accounts, versioned: `save` stores only the version `get` handed out (else 409)."""
+
     @abstractmethod
     def get(self, user_id: UserId) -> Account:
         """The account, or AccountNotFound."""
@@ -26,7 +30,8 @@ class AccountRepository(ABC):
         registration that committed a moment ago (the store's uniqueness decides)."""
 
     @abstractmethod
-    def save(self, account: Account) -> None: ...
+    def save(self, account: Account) -> None:
+        """Store the changes; StaleAggregate if the account changed since it was loaded."""
 
 
 class PasswordResetRepository(ABC):
@@ -46,24 +51,20 @@ class PasswordResetRepository(ABC):
         """Spend every unused reset of the account: a new password makes older links void."""
 
 
-class PasswordHasher(ABC):
+class Passwords(ABC):
+    """Hashing and the strength policy, which always travel together."""
+
     @abstractmethod
     def hash(self, raw_password: str) -> str: ...
 
     @abstractmethod
     def matches(self, raw_password: str, password_hash: str) -> bool: ...
 
-
-class PasswordPolicy(ABC):
     @abstractmethod
-    def check(self, raw_password: str, *, email: str, full_name: str) -> None:
-        """Raise WeakPassword with every reason the password is refused."""
-
-
-class ResetTokenGenerator(ABC):
-    @abstractmethod
-    def new_token(self) -> str:
-        """A fresh, unguessable, URL-safe secret."""
+    def check(
+        self, raw_password: str, *, email: str, full_name: str, field: str = "password"
+    ) -> None:
+        """Raise WeakPassword, on `field`, with every reason the password is refused."""
 
 
 class SessionRevoker(ABC):
@@ -78,7 +79,20 @@ class SessionRevoker(ABC):
         belongs to another account, which then stays signed in."""
 
 
-class Clock(ABC):
+@dataclass(frozen=True, slots=True)
+class AccountProfile:
+    """What the owner sees of an account (`GET /me`): a read, no rules, no aggregate."""
+
+    id: UserId
+    email: str
+    full_name: str
+    is_staff: bool
+    date_joined: datetime
+
+
+class AccountQueries(ABC):
+    """The read side (ADR 0014): answers built straight from the store, one query each."""
+
     @abstractmethod
-    def now(self) -> datetime:
-        """The current time, timezone-aware UTC."""
+    def profile(self, user_id: UserId) -> AccountProfile:
+        """The account's profile, or AccountNotFound."""

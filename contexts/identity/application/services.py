@@ -1,27 +1,52 @@
-"""Where the API and admin fetch identity's use cases, already wired.
+"""Identity's use cases and read side, wired once: the ports they take, the set they form,
+and where the API and admin fetch them.
 
-The composition root (`contexts/identity/bootstrap.py`) builds them with their Django
-adapters and provides them here once, when Django starts; the API and admin never import
-infrastructure, and tests may provide use cases built on fakes instead.
+`compose_use_cases(ports)` is the one composition function: `bootstrap.py` passes Django's
+adapters, `tests/identity/fakes.py` in-memory fakes. The API and admin never import
+infrastructure: they call `identity_use_cases()` and `identity_queries()`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
-from contexts.identity.application.use_cases.change_password import ChangePassword
-from contexts.identity.application.use_cases.change_profile import ChangeProfile
-from contexts.identity.application.use_cases.change_staff_status import ChangeStaffStatus
-from contexts.identity.application.use_cases.confirm_password_reset import ConfirmPasswordReset
-from contexts.identity.application.use_cases.deactivate_account import DeactivateAccount
-from contexts.identity.application.use_cases.get_account import GetAccount
-from contexts.identity.application.use_cases.register_user import RegisterUser
-from contexts.identity.application.use_cases.request_password_reset import RequestPasswordReset
-from contexts.identity.application.use_cases.sign_out import SignOut
+from contexts.identity.application.ports import (
+    AccountQueries,
+    AccountRepository,
+    PasswordResetRepository,
+    Passwords,
+    SessionRevoker,
+)
+from contexts.identity.application.use_cases import (
+    ChangePassword,
+    ChangeProfile,
+    ChangeStaffStatus,
+    ConfirmPasswordReset,
+    DeactivateAccount,
+    NewUnitOfWork,
+    RegisterUser,
+    RequestPasswordReset,
+    SignOut,
+)
+from shared_kernel.application.clock import Clock
+from shared_kernel.application.provider import Provider
+from shared_kernel.application.wiring import compose
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class IdentityPorts:
+    uow: NewUnitOfWork
+    accounts: AccountRepository
+    resets: PasswordResetRepository
+    passwords: Passwords
+    sessions: SessionRevoker
+    clock: Clock
+    reset_valid_for: Callable[[], timedelta]
 
 
 @dataclass(frozen=True, slots=True)
 class IdentityUseCases:
     register_user: RegisterUser
-    get_account: GetAccount
     change_profile: ChangeProfile
     change_password: ChangePassword
     change_staff_status: ChangeStaffStatus
@@ -31,14 +56,9 @@ class IdentityUseCases:
     sign_out: SignOut
 
 
-_provided: list[IdentityUseCases] = []
+def compose_use_cases(ports: IdentityPorts) -> IdentityUseCases:
+    return compose(IdentityUseCases, ports)
 
 
-def provide(use_cases: IdentityUseCases) -> None:
-    _provided[:] = [use_cases]
-
-
-def identity_use_cases() -> IdentityUseCases:
-    if not _provided:
-        raise RuntimeError("Identity's use cases are not wired: IdentityConfig.ready() does it.")
-    return _provided[-1]
+identity_use_cases = Provider[IdentityUseCases]("Identity's use cases")
+identity_queries = Provider[AccountQueries]("Identity's queries")

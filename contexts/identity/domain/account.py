@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Self
 
+from contexts.identity.contracts import PasswordResetRequested, UserRegistered
 from contexts.identity.domain.email import EmailAddress
 from contexts.identity.domain.errors import AccountInactive, InvalidFullName
+from shared_kernel.domain.aggregate import AggregateRoot
 from shared_kernel.domain.ids import EntityId
 
 FULL_NAME_MAX_LENGTH = 200
@@ -35,13 +37,14 @@ class FullName:
         return self.value
 
 
-class Account:
-    """One person's account. Its rules:
+class Account(AggregateRoot):
+    """One person's account, a versioned aggregate. Its rules:
 
-    - only an active account may change its profile or password, or be made staff;
+    - only an active account may change its profile or password, ask for a password
+      reset, or be made staff;
     - a deactivated account stays deactivated (there is no reactivation door yet), and
       deactivating it again changes nothing;
-    - the password is held only as a hash made by the password-hasher port.
+    - the password is held only as a hash made by the passwords port.
     """
 
     def __init__(
@@ -54,7 +57,9 @@ class Account:
         is_active: bool,
         is_staff: bool,
         date_joined: datetime,
+        version: int = 0,
     ) -> None:
+        super().__init__(version=version)
         self.id = id
         self.email = email
         self._full_name = full_name
@@ -73,8 +78,8 @@ class Account:
         password_hash: str,
         joined_at: datetime,
     ) -> Self:
-        """A new customer: active, not staff."""
-        return cls(
+        """A new customer: active, not staff; it announces itself (`UserRegistered`)."""
+        account = cls(
             id=id,
             email=email,
             full_name=full_name,
@@ -83,6 +88,8 @@ class Account:
             is_staff=False,
             date_joined=joined_at,
         )
+        account.record(UserRegistered(user_id=id, email=email.value, full_name=full_name.value))
+        return account
 
     @property
     def full_name(self) -> str:
@@ -107,6 +114,13 @@ class Account:
     def change_password(self, *, new_password_hash: str) -> None:
         self._require_active()
         self._password_hash = new_password_hash
+
+    def request_password_reset(self, *, raw_token: str) -> None:
+        """Announce a reset link for the owner's email (`PasswordResetRequested`)."""
+        self._require_active()
+        self.record(
+            PasswordResetRequested(user_id=self.id, email=self.email.value, reset_token=raw_token)
+        )
 
     def deactivate(self) -> None:
         """Close the account for sign-in. Its data stays: orders still name it."""

@@ -1,22 +1,6 @@
 """Identity's named errors: each says which business rule refused the change."""
 
-from shared_kernel.domain.errors import Conflict, NotFound, RuleViolated
-
-
-class InvalidInput(RuleViolated):
-    """A value the domain refuses, tied to the input field it came from.
-
-    The API reports it as a validation error on that field (`errors.<field>`), so a
-    client gets the same shape whether the serializer or the domain caught it. `context`
-    carries the separate `messages` too, for a handler that lists them one by one.
-    """
-
-    code = "invalid_input"
-
-    def __init__(self, field: str, messages: list[str]) -> None:
-        super().__init__(" ".join(messages), field=field, messages=list(messages))
-        self.field = field
-        self.messages = list(messages)
+from shared_kernel.domain.errors import Conflict, InvalidInput, NotFound, RuleViolated
 
 
 class InvalidEmailAddress(InvalidInput):
@@ -39,8 +23,8 @@ class WeakPassword(InvalidInput):
     title = "Password too weak"
     code = "weak_password"
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("password", messages)
+    def __init__(self, messages: list[str], *, field: str = "password") -> None:
+        super().__init__(field, messages)
 
 
 class EmailAlreadyRegistered(Conflict):

@@ -5,6 +5,7 @@ accounts; the raw secret exists only in the email (via the `PasswordResetRequest
 """
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Self
@@ -20,6 +21,11 @@ from shared_kernel.domain.ids import EntityId
 
 class PasswordResetId(EntityId):
     pass
+
+
+def new_reset_token() -> str:
+    """256 random bits, URL-safe: the secret the reset link carries."""
+    return secrets.token_urlsafe(32)
 
 
 def digest_reset_token(raw_token: str) -> str:

@@ -1,8 +1,5 @@
 """Django-backed implementations of identity's service ports."""
 
-import secrets
-from datetime import datetime
-
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -12,21 +9,16 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from contexts.identity.application.ports import (
-    Clock,
-    PasswordHasher,
-    PasswordPolicy,
-    ResetTokenGenerator,
-    SessionRevoker,
-)
+from contexts.identity.application.ports import Passwords, SessionRevoker
 from contexts.identity.domain.account import UserId
-from contexts.identity.domain.errors import InvalidInput, WeakPassword
+from contexts.identity.domain.errors import WeakPassword
 from contexts.identity.infrastructure.models import User
-from shared_kernel.domain.errors import PermissionDenied
+from shared_kernel.domain.errors import InvalidInput, PermissionDenied
 
 
-class DjangoPasswordHasher(PasswordHasher):
-    """Django's configured hashers (`PASSWORD_HASHERS`: Argon2 first)."""
+class DjangoPasswords(Passwords):
+    """Django's hashers (`PASSWORD_HASHERS`: Argon2 first) and `AUTH_PASSWORD_VALIDATORS`,
+    the similarity check seeing the email and the name."""
 
     def hash(self, raw_password: str) -> str:
         return make_password(raw_password)
@@ -34,21 +26,14 @@ class DjangoPasswordHasher(PasswordHasher):
     def matches(self, raw_password: str, password_hash: str) -> bool:
         return check_password(raw_password, password_hash)
 
-
-class DjangoPasswordPolicy(PasswordPolicy):
-    """Django's `AUTH_PASSWORD_VALIDATORS`, the similarity check seeing email and name."""
-
-    def check(self, raw_password: str, *, email: str, full_name: str) -> None:
+    def check(
+        self, raw_password: str, *, email: str, full_name: str, field: str = "password"
+    ) -> None:
         would_be_user = User(email=email, full_name=full_name)  # never saved: read by validators
         try:
             validate_password(raw_password, user=would_be_user)
         except ValidationError as exc:
-            raise WeakPassword([str(message) for message in exc.messages]) from exc
-
-
-class SecretsResetTokenGenerator(ResetTokenGenerator):
-    def new_token(self) -> str:
-        return secrets.token_urlsafe(32)
+            raise WeakPassword([str(m) for m in exc.messages], field=field) from exc
 
 
 class SimpleJwtSessionRevoker(SessionRevoker):
@@ -70,8 +55,3 @@ class SimpleJwtSessionRevoker(SessionRevoker):
         if str(token.payload.get(jwt_settings.USER_ID_CLAIM)) != str(owner):
             raise PermissionDenied("This refresh token belongs to another account.")
         token.blacklist()
-
-
-class SystemClock(Clock):
-    def now(self) -> datetime:
-        return timezone.now()

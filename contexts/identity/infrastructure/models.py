@@ -4,9 +4,13 @@ import uuid
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from contexts.identity.application.services import identity_use_cases
+from shared_kernel.domain.errors import DomainError
 
 
 class UserManager(BaseUserManager["User"]):
@@ -19,8 +23,21 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
-        fields.update(is_staff=True, is_superuser=True)
-        return self.create_user(email, password, **fields)
+        """`createsuperuser`: registered through identity's use case, so the account obeys
+        the same rules and announces itself (`UserRegistered`), then made staff, and given
+        Django's superuser flag (a back-office permission, not an identity rule)."""
+        use_cases = identity_use_cases()
+        if not password:
+            raise ValidationError("A password is needed (DJANGO_SUPERUSER_PASSWORD).")
+        try:
+            account = use_cases.register_user(
+                email=email, password=password, full_name=fields.get("full_name", "")
+            )
+            use_cases.change_staff_status(user_id=account.id, is_staff=True)
+        except DomainError as refused:
+            raise ValidationError(refused.detail) from refused
+        self.filter(pk=account.id).update(is_superuser=True)
+        return self.get(pk=account.id)
 
     @staticmethod
     def normalize_email_address(email: str) -> str:
@@ -44,6 +61,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The Account aggregate's version: saves are `UPDATE … WHERE version = <loaded>`.
+    version = models.PositiveIntegerField(default=1)
 
     objects: ClassVar[UserManager] = UserManager()
 

@@ -10,25 +10,31 @@ from contexts.identity.domain.email import EmailAddress
 from contexts.identity.domain.errors import AccountNotFound, EmailAlreadyRegistered
 from contexts.identity.domain.password_reset import PasswordReset, PasswordResetId
 from contexts.identity.infrastructure.models import PasswordResetToken, User
+from shared_kernel.application.unit_of_work import track
+from shared_kernel.infrastructure import versioning
+
+_EMAIL_CONSTRAINTS = ("identity_user_email_ci_unique", "identity_user_email_key", "user.email")
 
 
 class DjangoAccountRepository(AccountRepository):
     def get(self, user_id: UserId) -> Account:
         try:
-            return _to_account(User.objects.get(pk=user_id))
+            return _loaded(User.objects.get(pk=user_id))
         except User.DoesNotExist:
             raise AccountNotFound(f"No account with id {user_id}.") from None
 
     def find_by_email(self, email: EmailAddress) -> Account | None:
         row = User.objects.with_email(email.value).first()
-        return _to_account(row) if row is not None else None
+        return _loaded(row) if row is not None else None
 
     def add(self, account: Account) -> None:
         """The unique index on lower(email) is the last word: a concurrent registration
         of the same address in another case fails here even after the existence check."""
         try:
             with transaction.atomic():
-                User.objects.create(
+                versioning.insert(
+                    User,
+                    account,
                     id=account.id,
                     email=account.email.value,
                     full_name=account.full_name,
@@ -38,10 +44,14 @@ class DjangoAccountRepository(AccountRepository):
                     date_joined=account.date_joined,
                 )
         except IntegrityError as exc:
-            raise EmailAlreadyRegistered() from exc
+            if any(name in str(exc) for name in _EMAIL_CONSTRAINTS):
+                raise EmailAlreadyRegistered() from exc
+            raise
 
     def save(self, account: Account) -> None:
-        User.objects.filter(pk=account.id).update(
+        versioning.update(
+            User,
+            account,
             full_name=account.full_name,
             password=account.password_hash,
             is_active=account.is_active,
@@ -73,16 +83,19 @@ class DjangoPasswordResetRepository(PasswordResetRepository):
         PasswordResetToken.objects.filter(user_id=user_id, used_at__isnull=True).update(used_at=at)
 
 
-def _to_account(row: User) -> Account:
-    return Account(
+def _loaded(row: User) -> Account:
+    account = Account(
         id=UserId(row.id),
-        email=EmailAddress(row.email),
+        email=EmailAddress.stored(row.email),
         full_name=FullName(row.full_name),
         password_hash=row.password,
         is_active=row.is_active,
         is_staff=row.is_staff,
         date_joined=row.date_joined,
+        version=row.version,
     )
+    track(account)
+    return account
 
 
 def _to_reset(row: PasswordResetToken) -> PasswordReset:

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from shared_kernel.domain.aggregate import AggregateRoot
+from shared_kernel.domain.aggregate import AggregateRoot, UnsavedEvents
 from shared_kernel.domain.errors import (
     Conflict,
     DomainError,
@@ -32,8 +32,8 @@ class WidgetPublishedForTest(IntegrationEvent):
 
 
 class Widget(AggregateRoot):
-    def __init__(self, widget_id: WidgetId) -> None:
-        super().__init__()
+    def __init__(self, widget_id: WidgetId, version: int = 0) -> None:
+        super().__init__(version=version)
         self.id = widget_id
 
     def rename(self, name: str) -> None:
@@ -50,28 +50,47 @@ def test_typed_id_is_a_uuid_that_names_its_kind() -> None:
     assert repr(widget_id).startswith("WidgetId('")
 
 
-def test_aggregate_counts_its_sequence_per_event_raised() -> None:
+def test_a_save_takes_one_version_per_event_raised_and_stamps_them() -> None:
     widget = Widget(WidgetId.new())
     widget.rename("a")
     widget.publish()
+    assert (widget.version, widget.next_version) == (0, 2)
+
+    widget.mark_saved()
     recorded = widget.collect_events()
+
     assert [r.sequence for r in recorded] == [1, 2]
     assert all(r.aggregate_id == str(widget.id) for r in recorded)
-    assert widget.sequence == 2
+    assert widget.version == 2
+
+
+def test_a_change_raising_no_event_is_still_one_version() -> None:
+    widget = Widget(WidgetId.new(), version=7)
+    assert widget.next_version == 8
+    widget.mark_saved()
+    assert (widget.version, widget.collect_events()) == (8, [])
 
 
 def test_collected_events_are_handed_over_once() -> None:
     widget = Widget(WidgetId.new())
     widget.rename("a")
+    widget.mark_saved()
     assert len(widget.collect_events()) == 1
     assert widget.collect_events() == []
 
 
-def test_sequence_continues_from_the_loaded_state() -> None:
-    widget = Widget(WidgetId.new())
-    widget._sequence = 7
+def test_events_continue_from_the_loaded_version() -> None:
+    widget = Widget(WidgetId.new(), version=7)
     widget.rename("b")
+    widget.mark_saved()
     assert widget.collect_events()[0].sequence == 8
+
+
+def test_events_raised_but_never_saved_are_refused_not_lost() -> None:
+    widget = Widget(WidgetId.new())
+    widget.rename("lost")
+    with pytest.raises(UnsavedEvents, match="WidgetRenamed"):
+        widget.collect_events()
 
 
 def test_integration_event_type_defaults_to_the_class_name_and_is_frozen() -> None:

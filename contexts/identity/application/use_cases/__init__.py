@@ -1,1 +1,0 @@
-"""One module per command or query; each use case is a small callable object."""
