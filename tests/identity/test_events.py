@@ -5,7 +5,9 @@ import pytest
 
 from contexts.identity.application.services import identity_use_cases
 from contexts.identity.contracts import PasswordResetRequested, UserRegistered
+from contexts.identity.domain.account import UserId
 from contexts.identity.domain.errors import EmailAlreadyRegistered, WeakPassword
+from contexts.identity.infrastructure.adapters import SimpleJwtSessionRevoker
 from contexts.identity.models import PasswordResetToken, User
 from shared_kernel.messaging.models import OutboxEvent
 from shared_kernel.messaging.serialization import decode_event, masked_payload
@@ -44,6 +46,31 @@ def test_a_failed_registration_writes_no_event(user, email, password, error):
 
     assert OutboxEvent.objects.count() == 0
     assert User.objects.count() == 1
+
+
+def test_registration_then_a_reset_request_carry_the_accounts_versions_1_and_2(api):
+    api.post("/api/v1/auth/register", {"email": "bo@example.com", "password": PASSWORD})
+    api.post("/api/v1/auth/password-reset", {"email": "bo@example.com"})
+
+    rows = OutboxEvent.objects.order_by("sequence").values_list("event_type", "sequence")
+    assert list(rows) == [("UserRegistered", 1), ("PasswordResetRequested", 2)]
+    assert User.objects.get().version == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_use_case_failing_after_its_save_leaves_nothing(user, monkeypatch):
+    def sessions_down(self, user_id):
+        raise ConnectionError("token store unreachable")
+
+    monkeypatch.setattr(SimpleJwtSessionRevoker, "revoke_all", sessions_down)
+
+    with pytest.raises(ConnectionError):
+        identity_use_cases().deactivate_account(user_id=UserId(user.pk))
+
+    user.refresh_from_db()
+    assert (user.is_active, user.version) == (True, 1)
+    assert OutboxEvent.objects.count() == 0
 
 
 def test_a_reset_request_writes_the_token_and_the_event_together(api, user):
