@@ -14,6 +14,7 @@ from contexts.identity.domain.email import EmailAddress
 from contexts.identity.domain.errors import EmailAlreadyRegistered
 from contexts.identity.infrastructure.repositories import DjangoAccountRepository
 from contexts.identity.models import User
+from shared_kernel.domain.aggregate import StaleAggregate
 from shared_kernel.messaging.models import OutboxEvent
 from tests.support.factories import UserFactory
 
@@ -55,6 +56,30 @@ class TestAccountRepository:
         with pytest.raises(EmailAlreadyRegistered):
             DjangoAccountRepository().add(a_new_account("ANN@example.com"))
         assert User.objects.count() == 1
+
+    def test_another_integrity_error_is_not_taken_for_a_taken_email(self, user):
+        """Only the email's unique constraints mean "already registered"."""
+        twin = a_new_account("someone.else@example.com")
+        twin.id = UserId(user.pk)  # a primary key that exists
+
+        with pytest.raises(IntegrityError):
+            DjangoAccountRepository().add(twin)
+
+    def test_a_save_over_a_newer_version_is_stale_and_writes_nothing(self, user):
+        repository = DjangoAccountRepository()
+        customers_copy, staffs_copy = (
+            repository.get(UserId(user.pk)),
+            repository.get(UserId(user.pk)),
+        )
+        staffs_copy.deactivate()
+        repository.save(staffs_copy)
+
+        customers_copy.change_profile(full_name=FullName("Ann Again"))
+        with pytest.raises(StaleAggregate):
+            repository.save(customers_copy)
+
+        user.refresh_from_db()
+        assert (user.is_active, user.full_name, user.version) == (False, "Ann Lee", 2)
 
     def test_the_database_refuses_the_same_email_in_another_case_whoever_writes(self, user):
         with pytest.raises(IntegrityError), transaction.atomic():

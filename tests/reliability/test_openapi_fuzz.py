@@ -39,12 +39,14 @@ from shared_kernel.messaging.testing import eager_delivery
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 
 # Operations whose input the schema cannot fully describe: a schema-valid request may still
-# be refused with a documented 400 (Django's password validators, an unknown or spent reset
-# token, a refresh token that does not parse). Everywhere else schema-valid input must pass.
+# be refused with a documented 400 (Django's password validators, a wrong current password,
+# an unknown or spent reset token, a refresh token that does not parse). Everywhere else
+# schema-valid input must pass.
 SEMANTIC_400_OPERATIONS = (
     "auth_register_create",
     "auth_password_reset_confirm_create",
     "auth_logout_create",
+    "me_password_create",
 )
 POSITIVE_DATA_STATUSES = ["2xx", "400", "401", "403", "404", "409", "429"]
 
