@@ -76,9 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_structlog.middlewares.RequestMiddleware",
+    "shared_kernel.observability.request_logging.RequestLoggingMiddleware",
     "shared_kernel.api.middleware.ProblemDetailsMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "shared_kernel.observability.http_metrics.HttpMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

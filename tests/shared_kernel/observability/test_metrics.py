@@ -31,6 +31,24 @@ def test_metrics_are_open_in_development(settings) -> None:
     assert "# HELP emporium_celery_tasks_started_total" in text
 
 
+def test_http_metrics_count_and_time_each_view_by_method_and_status(settings) -> None:
+    settings.DEBUG = True
+    Client().get("/health/live")
+    Client().get("/api/v1/nope")
+
+    text = Client().get("/metrics").content.decode()
+
+    assert (
+        'django_http_responses_total_by_status_view_method_total{method="GET",status="200",'
+        'view="health-live"}'
+    ) in text
+    assert 'status="404",view="<unnamed view>"' in text
+    assert (
+        'django_http_requests_latency_seconds_by_view_method_count{method="GET",view="health-live"}'
+        in text
+    )
+
+
 def test_production_metrics_without_a_token_are_401(production: None) -> None:
     response = Client().get("/metrics")
 

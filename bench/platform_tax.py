@@ -1,0 +1,212 @@
+"""Platform tax: what every request pays before its view, beside Django's own stack.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/emporium_bench \
+    REDIS_URL=redis://127.0.0.1:6379/4 CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
+    .venv/bin/python bench/platform_tax.py [--calls 2000] [--seconds 10] [--rounds 2]
+
+Emporium runs in production mode (DEBUG off, PostgreSQL, Redis; logs to /dev/null). The
+baseline (`bench/baseline/`) is Django's default `startproject` middleware with one
+`JsonResponse` view and a plain DRF `RetrieveAPIView` of one row, no auth, on the same
+database. Figures, each side by side in one run (best of `--rounds`, alternated):
+1. in process: the WSGI application called directly, median µs per request;
+2. under gunicorn, the same flags for both (2 sync workers): req/s from `wrk -t2 -c16`.
+Targets (issue 15): `/health/live` in process <= 1.3x the baseline's time; under gunicorn
+>= 0.75x its req/s; `GET /api/v1/me` (JWT) >= 0.8x the plain retrieve. Never run as a test.
+"""
+
+import argparse
+import base64
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP, BASELINE = "config.settings", "bench.baseline.settings"
+GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "sync", "--access-logfile", "-"]
+
+
+def main() -> None:
+    options = _arguments()
+    if options.in_process:
+        _measure_in_process(*options.in_process)
+        return
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL (PostgreSQL), REDIS_URL and CELERY_BROKER_URL.")
+    env = _production_env()
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    user_id, token = _a_signed_in_user(env)
+    me = {"path": "/api/v1/me", "token": token}
+    row = {"path": f"/row/{user_id}", "token": ""}
+    live = {"path": "/health/live", "token": ""}
+    pairs = {"/health/live": (live, live), "GET /me vs DRF retrieve": (me, row)}
+    for name, (ours, theirs) in pairs.items():
+        app_us, base_us = _best_of(options.rounds, env, options.calls, ours, theirs)
+        print(f"{name:28} in process: Emporium {app_us:7.0f} µs, baseline {base_us:7.0f} µs"
+              f"  ({app_us / base_us:.2f}x the time)")  # fmt: skip
+    if shutil.which("wrk") is None:
+        print("wrk not found (apt-get install wrk): no figures under gunicorn")
+        return
+    for name, (ours, theirs) in pairs.items():
+        app_rps, base_rps = _served(env, options.seconds, ours, theirs)
+        print(f"{name:28} gunicorn:   Emporium {app_rps:7.0f} req/s, baseline {base_rps:7.0f}"
+              f" req/s ({app_rps / base_rps:.2f}x)")  # fmt: skip
+
+
+def _production_env() -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "METRICS_TOKEN": secrets.token_urlsafe(32),
+        "EVENT_ENCRYPTION_KEYS": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+        "SECURE_SSL_REDIRECT": "false",
+        # Throttles stay on (their Redis round trips are part of the tax), out of reach.
+        "THROTTLE_ANON": "100000000/min",
+        "THROTTLE_USER": "100000000/min",
+        "EMPORIUM_LOCAL_DIR": "/tmp/emporium-bench-local",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _a_signed_in_user(env: dict[str, str]) -> tuple[str, str]:
+    script = (
+        "from rest_framework_simplejwt.tokens import RefreshToken\n"
+        "from tests.support.factories import UserFactory\n"
+        "from contexts.identity.models import User\n"
+        "user = User.objects.filter(email='bench@example.com').first()"
+        " or UserFactory(email='bench@example.com')\n"
+        "print(user.pk, RefreshToken.for_user(user).access_token)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+    ).stdout.split()  # fmt: skip
+    return out[-2], out[-1]
+
+
+def _best_of(
+    rounds: int, env: dict[str, str], calls: int, ours: dict[str, str], theirs: dict[str, str]
+) -> tuple[float, float]:
+    app, base = [], []
+    for _ in range(rounds):
+        app.append(_in_process(env, APP, calls, ours))
+        base.append(_in_process(env, BASELINE, calls, theirs))
+    return min(app), min(base)
+
+
+def _in_process(env: dict[str, str], settings: str, calls: int, target: dict[str, str]) -> float:
+    command = [sys.executable, __file__, "--in-process", settings, target["path"], target["token"]]
+    result = subprocess.run(
+        [*command, "--calls", str(calls)],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings}, check=True,
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+def _measure_in_process(settings: str, path: str, token: str) -> None:
+    """In a fresh interpreter: call the WSGI app `calls` times; print the median in µs."""
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.wsgi import get_wsgi_application
+
+    calls = _arguments().calls
+    application = get_wsgi_application()
+
+    def call() -> None:
+        environ: dict[str, object] = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
+        environ["HTTP_HOST"] = "127.0.0.1"
+        if token:
+            environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        setup_testing_defaults(environ)
+        response = application(environ, lambda status, headers: None)
+        body = b"".join(response)
+        if hasattr(response, "close"):
+            response.close()
+        assert body, f"{settings} {path}: empty answer"
+
+    for _ in range(100):  # warm: imports, connections, caches
+        call()
+    timings = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        call()
+        timings.append(time.perf_counter() - started)
+    print(f"{statistics.median(timings) * 1e6:.1f}")
+
+
+def _served(
+    env: dict[str, str], seconds: int, ours: dict[str, str], theirs: dict[str, str]
+) -> tuple[float, float]:
+    return (
+        _requests_per_second(env, "config.wsgi", seconds, ours),
+        _requests_per_second(env, "bench.baseline.wsgi", seconds, theirs),
+    )
+
+
+def _requests_per_second(
+    env: dict[str, str], wsgi: str, seconds: int, target: dict[str, str]
+) -> float:
+    port = _free_port()
+    settings = BASELINE if wsgi.startswith("bench") else APP
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        _wait_for_port(port)
+        url = f"http://127.0.0.1:{port}{target['path']}"
+        header = ["-H", f"Authorization: Bearer {target['token']}"] if target["token"] else []
+        subprocess.run(["wrk", "-t2", "-c16", "-d2s", *header, url], capture_output=True)  # warm
+        out = subprocess.run(
+            ["wrk", "-t2", "-c16", f"-d{seconds}s", *header, url],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        sys.exit(f"{wsgi} {target['path']}: {errors.group(1)} error answers\n{out}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    assert found, out
+    return float(found.group(1))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for_port(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    sys.exit(f"nothing listens on {port}")
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--in-process", nargs=3, metavar=("SETTINGS", "PATH", "TOKEN"))
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    main()

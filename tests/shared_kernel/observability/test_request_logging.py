@@ -1,0 +1,67 @@
+"""The request log lines (ADR 0022): a `request_id` and the client IP bound on every line of a
+request, the IP resolved as the throttles resolve it, the user id of whoever authenticated,
+and no `request_finished` line built at all when its level is off."""
+
+import logging
+from typing import Any
+
+import pytest
+import structlog
+from django.test import Client
+from structlog.testing import capture_logs
+
+from tests.support.factories import DEFAULT_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def finished(logs: list[dict[str, Any]]) -> dict[str, Any]:
+    [line] = [entry for entry in logs if entry["event"] == "request_finished"]
+    return line
+
+
+def test_a_request_is_logged_with_its_id_the_client_ip_and_the_status(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        Client().get("/health/live", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1")
+
+    line = finished(logs)
+    assert line["code"] == 200
+    assert line["request"] == "GET /health/live"
+    assert line["ip"] == "10.0.0.1", "the one trusted hop, not the client's own word"
+    assert len(line["request_id"]) == 36
+
+
+def test_the_user_who_authenticated_with_a_bearer_token_is_on_the_line(api_token: Any) -> None:
+    user, token = api_token
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert finished(logs)["code"] == 200
+    assert finished(logs)["user_id"] == str(user.pk)
+
+
+def test_with_info_off_a_successful_request_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("django_structlog.middlewares.request")
+    previous = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+            Client().get("/health/live")
+            Client().get("/api/v1/nope")
+    finally:
+        logger.setLevel(previous)
+
+    assert [entry["event"] for entry in logs] == ["request_finished"]
+    assert finished(logs)["code"] == 404
+
+
+@pytest.fixture
+def api_token() -> tuple[Any, str]:
+    user = UserFactory()
+    signed_in = Client().post(
+        "/api/v1/auth/token",
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+        content_type="application/json",
+    )
+    return user, signed_in.json()["access"]
