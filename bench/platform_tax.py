@@ -127,7 +127,7 @@ def _measure_in_process(settings: str, path: str, token: str) -> None:
         if token:
             environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         setup_testing_defaults(environ)
-        response = application(environ, lambda status, headers: None)
+        response = application(environ, lambda status, headers, exc_info=None: lambda data: None)
         body = b"".join(response)
         if hasattr(response, "close"):
             response.close()

@@ -3,6 +3,7 @@ request, the IP resolved as the throttles resolve it, the user id of whoever aut
 and no `request_finished` line built at all when its level is off."""
 
 import logging
+from collections.abc import MutableMapping
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def finished(logs: list[dict[str, Any]]) -> dict[str, Any]:
+def finished(logs: list[MutableMapping[str, Any]]) -> MutableMapping[str, Any]:
     [line] = [entry for entry in logs if entry["event"] == "request_finished"]
     return line
 
