@@ -178,7 +178,8 @@ NUM_PROXIES = env.int("NUM_PROXIES", default=0)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt's, refusing a token of an older auth version too (ADR 0018).
+        "contexts.identity.infrastructure.authentication.AccountJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -206,8 +207,9 @@ SIMPLE_JWT = {
     "ROTATE_REFRESH_TOKENS": True,
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
-    # Tokens carry a hash of the password hash: a password change or reset ends them at once.
-    "CHECK_REVOKE_TOKEN": True,
+    # Off: it puts a digest of the password hash in every token. Tokens carry the account's
+    # auth version instead, checked by identity's authentication (ADR 0018).
+    "CHECK_REVOKE_TOKEN": False,
     "USER_ID_FIELD": "id",
     "AUTH_HEADER_TYPES": ("Bearer",),
 }

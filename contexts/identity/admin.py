@@ -9,10 +9,12 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from contexts.identity.application.services import identity_use_cases
 from contexts.identity.domain.account import UserId
 from contexts.identity.models import User
+from shared_kernel import sign_in_lockout as lockout
 from shared_kernel.backoffice import UseCaseAdmin
 from shared_kernel.domain.errors import DomainError
 
@@ -64,12 +66,20 @@ class UserAdmin(UseCaseAdmin):
     list_filter = ("is_staff", "is_active")
     search_fields = ("email", "full_name")
     ordering = ("-date_joined",)
-    readonly_fields = ("id", "email", "is_active", "is_superuser", "date_joined", "last_login")
+    readonly_fields = (
+        "id",
+        "email",
+        "is_active",
+        "is_superuser",
+        "sign_in_lockout",
+        "date_joined",
+        "last_login",
+    )
     filter_horizontal = ("groups", "user_permissions")
-    actions = ("deactivate_accounts",)
+    actions = ("deactivate_accounts", "release_sign_in_lockout")
     fieldsets = (
         (None, {"fields": ("id", "email", "full_name")}),
-        ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Status", {"fields": ("is_active", "is_staff", "is_superuser", "sign_in_lockout")}),
         ("Back-office permissions", {"fields": ("groups", "user_permissions")}),
         ("Dates", {"fields": ("date_joined", "last_login")}),
     )
@@ -126,3 +136,27 @@ class UserAdmin(UseCaseAdmin):
             except DomainError as refused:
                 self.refused(request, refused)
         self.message_user(request, f"{done} account(s) deactivated.", messages.SUCCESS)
+
+    @admin.display(description="Sign-in lockout")
+    def sign_in_lockout(self, obj: User) -> str:
+        """Failed sign-ins for this account in the cool-off window, from any address."""
+        state = lockout.account_lockout(obj.email)
+        if state.locked_until is not None:
+            until = timezone.localtime(state.locked_until)
+            return f"Locked until {until:%Y-%m-%d %H:%M:%S %Z} ({state.failures} failed sign-ins)"
+        if state.failures:
+            return f"Not locked ({state.failures} recent failed sign-ins)"
+        return "Not locked"
+
+    @admin.action(
+        description="Release the sign-in lockout of the selected accounts", permissions=("change",)
+    )
+    def release_sign_in_lockout(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Forget the accounts' failed sign-ins: they can sign in at once (ADR 0015). An
+        address locked for trying many accounts is released under "Access attempts"."""
+        emails = list(queryset.values_list("email", flat=True))
+        for email in emails:
+            lockout.release_account(email, by=request.user.pk)
+        self.message_user(
+            request, f"Sign-in lockout released for {len(emails)} account(s).", messages.SUCCESS
+        )

@@ -13,6 +13,7 @@ from contexts.identity.application.services import (
     IdentityPorts,
     compose_use_cases,
     identity_queries,
+    identity_sessions,
     identity_use_cases,
 )
 from contexts.identity.contracts import identity_facade
@@ -23,6 +24,7 @@ from contexts.identity.infrastructure.repositories import (
     DjangoAccountRepository,
     DjangoPasswordResetRepository,
 )
+from contexts.identity.infrastructure.tokens import SimpleJwtSessionTokens
 from shared_kernel.application.clock import utc_now
 from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
 
@@ -47,4 +49,5 @@ def django_ports() -> IdentityPorts:
 def wire() -> None:
     identity_use_cases.provide(compose_use_cases(django_ports()))
     identity_queries.provide(DjangoAccountQueries())
+    identity_sessions.provide(SimpleJwtSessionTokens())
     identity_facade.provide(DjangoIdentityFacade())

@@ -1,5 +1,5 @@
 """Django finds a context's models here; they live in `infrastructure/models.py`."""
 
-from contexts.identity.infrastructure.models import PasswordResetToken, User
+from contexts.identity.infrastructure.models import PasswordResetToken, RefreshTokenFamily, User
 
-__all__ = ["PasswordResetToken", "User"]
+__all__ = ["PasswordResetToken", "RefreshTokenFamily", "User"]

@@ -10,10 +10,12 @@ caught here, the request let through, logged and counted in
 `emporium_throttle_failed_open_total{scope}`.
 """
 
+import ipaddress
 from typing import Any
 
 import structlog
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from rest_framework import throttling
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -21,6 +23,25 @@ from rest_framework.settings import api_settings
 from shared_kernel.observability.metrics import THROTTLE_FAILED_OPEN
 
 logger = structlog.get_logger(__name__)
+
+
+def client_ip(request: HttpRequest | Request) -> str | None:
+    """The client's IP address as every throttle sees it: DRF's `get_ident`, so
+    `X-Forwarded-For` counts only through `NUM_PROXIES` trusted hops (a spoofed header
+    changes nothing when `NUM_PROXIES=0`). The sign-in lockout keys on it too
+    (`AXES_CLIENT_IP_CALLABLE`), so both agree on who the client is.
+
+    What a broken proxy chain hands over in that hop may be no address at all: then the
+    connection's own address (the proxy's) stands in, never the client's word; None if
+    that is no address either.
+    """
+    ident = throttling.BaseThrottle().get_ident(request)  # type: ignore[arg-type]
+    for candidate in (ident, request.META.get("REMOTE_ADDR")):
+        try:
+            return str(ipaddress.ip_address(str(candidate).strip()))
+        except ValueError:
+            continue
+    return None
 
 
 class FailOpenThrottleMixin:

@@ -44,6 +44,17 @@ THROTTLE_FAILED_OPEN = Counter(
     "Requests let through unthrottled because the throttle's cache failed.",
     ["scope"],
 )
+SIGN_IN_LOCKOUTS = Counter(
+    "emporium_sign_in_lockouts_total",
+    "Sign-in lockouts begun after repeated failures, by door (api, admin) and by what is "
+    "locked (account, ip).",
+    ["door", "scope"],
+)
+SIGN_IN_REFUSED_LOCKED = Counter(
+    "emporium_sign_in_refused_locked_total",
+    "Sign-in attempts refused, unchecked, because the account or the client IP was locked out.",
+    ["door"],
+)
 
 
 _live_collectors: list[Collector] = []

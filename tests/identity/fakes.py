@@ -58,6 +58,16 @@ class InMemoryResets(InMemoryStore, PasswordResetRepository):
             if reset.user_id == user_id and reset.used_at is None:
                 reset.used_at = at
 
+    def void_oldest_live(self, user_id: UserId, *, keep: int, at: datetime) -> None:
+        live = [
+            reset
+            for reset in self.all()
+            if reset.user_id == user_id and reset.used_at is None and not reset.is_expired(now=at)
+        ]
+        live.sort(key=lambda reset: reset.created_at, reverse=True)
+        for reset in live[keep:]:
+            reset.used_at = at
+
     def all(self) -> list[PasswordReset]:
         return [row for row in self.rows.values() if isinstance(row, PasswordReset)]
 
@@ -106,6 +116,7 @@ class IdentityFakes:
     """Every port faked; `use_cases()` composes them as the app does."""
 
     RESET_VALID_FOR = timedelta(minutes=60)
+    RESET_LIVE_LIMIT = 3
 
     def __init__(self) -> None:
         self.accounts = InMemoryAccounts()
@@ -125,5 +136,6 @@ class IdentityFakes:
                 sessions=self.sessions,
                 clock=self.clock,
                 reset_valid_for=lambda: self.RESET_VALID_FOR,
+                reset_live_limit=lambda: self.RESET_LIVE_LIMIT,
             )
         )

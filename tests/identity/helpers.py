@@ -2,6 +2,10 @@
 
 from typing import Any
 
+from contexts.identity.application.ports import TokenPair
+from contexts.identity.domain.account import UserId
+from contexts.identity.infrastructure.tokens import SimpleJwtSessionTokens
+
 PROBLEM_KEYS = {"type", "title", "status", "detail"}
 
 
@@ -24,3 +28,8 @@ def field_errors(response: Any) -> dict[str, list[str]]:
 
 def bearer(client: Any, access: str) -> None:
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+def session_of(user: Any) -> TokenPair:
+    """A session of `user` as `POST /auth/token` opens one, without the password round."""
+    return SimpleJwtSessionTokens().open(UserId(user.pk))

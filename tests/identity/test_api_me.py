@@ -1,10 +1,9 @@
 """GET and PATCH /api/v1/me."""
 
 import pytest
-from rest_framework_simplejwt.tokens import AccessToken
 
 from contexts.identity.models import User
-from tests.identity.helpers import bearer, field_errors, problem
+from tests.identity.helpers import bearer, field_errors, problem, session_of
 
 URL = "/api/v1/me"
 
@@ -13,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def signed_in(api, user):
-    bearer(api, str(AccessToken.for_user(user)))
+    bearer(api, session_of(user).access)
     return api
 
 

@@ -10,7 +10,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from contexts.identity.domain.password_reset import digest_reset_token
 from contexts.identity.models import PasswordResetToken
 from shared_kernel.messaging.models import OutboxEvent
-from tests.identity.helpers import field_errors, problem
+from tests.identity.helpers import field_errors, problem, session_of
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 REQUEST = "/api/v1/auth/password-reset"
@@ -77,16 +77,17 @@ class TestConfirm:
         assert signed_in.status_code == 200
 
     def test_signs_out_every_session(self, api, user, token):
-        session = RefreshToken.for_user(user)
+        session = session_of(user).refresh
 
         api.post(CONFIRM, {"token": token, "password": NEW_PASSWORD})
 
-        outstanding = OutstandingToken.objects.get(jti=session["jti"])
+        jti = RefreshToken(session, verify=False)["jti"]
+        outstanding = OutstandingToken.objects.get(jti=jti)
         assert BlacklistedToken.objects.filter(token=outstanding).exists()
-        problem(api.post("/api/v1/auth/token/refresh", {"refresh": str(session)}), 401)
+        problem(api.post("/api/v1/auth/token/refresh", {"refresh": session}), 401)
 
     def test_an_access_token_issued_before_the_reset_stops_working(self, api, user, token):
-        access = str(RefreshToken.for_user(user).access_token)
+        access = session_of(user).access
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {access}")
         assert api.get("/api/v1/me").status_code == 200
         api.credentials()

@@ -85,7 +85,7 @@ class TestRefresh:
 
         body = problem(api.post(REFRESH, {"refresh": old["refresh"]}), 401)
 
-        assert "blacklisted" in body["detail"]
+        assert "already used" in body["detail"]
 
     def test_an_expired_refresh_token_is_401(self, api, user):
         token = RefreshToken.for_user(user)

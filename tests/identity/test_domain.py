@@ -156,6 +156,40 @@ class TestAccount:
         assert not account.is_staff
 
 
+class TestAuthVersion:
+    """What ends every session of the account moves its auth version on (ADR 0018)."""
+
+    def test_a_new_account_starts_at_one(self):
+        assert an_account().auth_version == 1
+
+    def test_a_new_password_moves_it_on(self):
+        account = an_account()
+        account.change_password(new_password_hash="hash-2")
+        account.change_password(new_password_hash="hash-3")
+        assert account.auth_version == 3
+
+    def test_deactivation_moves_it_on_once(self):
+        account = an_account()
+        account.deactivate()
+        account.deactivate()
+        assert account.auth_version == 2
+
+    def test_profile_and_staff_changes_leave_it(self):
+        account = an_account()
+        account.change_profile(full_name=FullName("Ann B. Lee"))
+        account.grant_staff()
+        account.revoke_staff()
+        account.request_password_reset(raw_token="t" * 43)
+        assert account.auth_version == 1
+
+    def test_a_refused_password_change_leaves_it(self):
+        account = an_account()
+        account.deactivate()
+        with pytest.raises(AccountInactive):
+            account.change_password(new_password_hash="hash-2")
+        assert account.auth_version == 2
+
+
 class TestPasswordReset:
     def issue(self, account: Account | None = None) -> PasswordReset:
         return PasswordReset.issue(

@@ -2,12 +2,13 @@
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.contrib.auth.models import update_last_login
 from rest_framework import serializers
-from rest_framework.exceptions import AuthenticationFailed
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+from rest_framework_simplejwt.serializers import TokenObtainSerializer
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
-from contexts.identity.domain.account import FULL_NAME_MAX_LENGTH
+from contexts.identity.application.services import identity_sessions
+from contexts.identity.domain.account import FULL_NAME_MAX_LENGTH, UserId
 from contexts.identity.domain.email import MAX_LENGTH as EMAIL_MAX_LENGTH
 from shared_kernel.api.fields import StrictCharField
 
@@ -60,8 +61,11 @@ class TokenPairSerializer(serializers.Serializer[Any]):
     refresh = serializers.CharField(read_only=True)
 
 
-class CredentialsSerializer(TokenObtainPairSerializer):
+class CredentialsSerializer(TokenObtainSerializer):
     """Sign-in credentials. The email is matched in any case, surrounding spaces ignored."""
+
+    # simplejwt checks them (`authenticate`); the session's tokens come from identity's
+    # `SessionTokens`: a new refresh-token family (ADR 0018).
 
     # simplejwt's own fields would take a number for a string and trim the password, so a
     # password registered with surrounding spaces could never sign in.
@@ -73,22 +77,19 @@ class CredentialsSerializer(TokenObtainPairSerializer):
             write_only=True, trim_whitespace=False, style={"input_type": "password"}
         )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
+        super().validate(attrs)  # the credentials, and an active account (else 401)
+        user: Any = self.user
+        pair = identity_sessions().open(UserId(user.pk))
+        if jwt_settings.UPDATE_LAST_LOGIN:
+            update_last_login(type(user), user)
+        return {"refresh": pair.refresh, "access": pair.access}
 
-class RefreshSerializer(TokenRefreshSerializer):
+
+class RefreshSerializer(serializers.Serializer[Any]):
     """A refresh token, traded once for a new pair: it is blacklisted as it is used."""
 
-    refresh = StrictCharField()
-
-    # simplejwt's validation, plus: a token naming an account that no longer exists is a
-    # 401 like any other unusable token, not a server error.
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, str]:
-        try:
-            return super().validate(attrs)
-        except ObjectDoesNotExist:
-            raise AuthenticationFailed(
-                "No active account found for the given token.", "no_active_account"
-            ) from None
+    refresh = StrictCharField()  # traded by identity's `SessionTokens.refresh` (ADR 0018)
 
 
 class LogoutSerializer(serializers.Serializer[Any]):

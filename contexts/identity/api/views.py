@@ -5,16 +5,13 @@ Like every route, they answer a bad or expired bearer token with 401 (ARCHITECTU
 a client refreshes or signs in without sending its stale access token.
 """
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
-from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.exceptions import InvalidToken
 
 from contexts.identity.api.serializers import (
     CredentialsSerializer,
@@ -28,7 +25,12 @@ from contexts.identity.api.serializers import (
     TokenPairSerializer,
     UserSerializer,
 )
-from contexts.identity.application.services import identity_queries, identity_use_cases
+from contexts.identity.application.ports import RefreshTokenRefused
+from contexts.identity.application.services import (
+    identity_queries,
+    identity_sessions,
+    identity_use_cases,
+)
 from contexts.identity.domain.account import UserId
 from shared_kernel.api.schema import (
     INVALID_INPUT,
@@ -85,30 +87,36 @@ class TokenView(PublicAuthView):
         },
     )
     def post(self, request: Request) -> Response:
-        return Response(_validated_tokens(CredentialsSerializer, request))
+        return Response(validated(CredentialsSerializer, request))
 
 
 class TokenRefreshView(PublicAuthView):
     @extend_schema(
         tags=TAGS,
         summary="Trade a refresh token for a new pair (the old refresh token is blacklisted)",
+        description=(
+            "A refresh token works once. Presenting one that was already traded signs out "
+            "the whole session it came from (every refresh token since that sign-in): "
+            "a stolen copy and the rightful client cannot both go on."
+        ),
         request=RefreshSerializer,
         responses={
             200: TokenPairSerializer,
             (400, PROBLEM_JSON): INVALID_INPUT,
-            (401, PROBLEM_JSON): problem("The refresh token is invalid, expired or blacklisted."),
+            (401, PROBLEM_JSON): problem(
+                "The refresh token is invalid, expired, blacklisted or already used, or the "
+                "account's password changed or it was deactivated since it was issued."
+            ),
             (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
         },
     )
     def post(self, request: Request) -> Response:
-        return Response(_validated_tokens(RefreshSerializer, request))
-
-
-def _validated_tokens(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
-    try:
-        return validated(serializer_class, request)
-    except TokenError as exc:
-        raise InvalidToken(exc.args[0]) from exc
+        data = validated(RefreshSerializer, request)
+        try:
+            pair = identity_sessions().refresh(data["refresh"])
+        except RefreshTokenRefused as refused:
+            raise InvalidToken(refused.detail) from refused
+        return Response({"access": pair.access, "refresh": pair.refresh})
 
 
 class LogoutView(APIView):
@@ -209,7 +217,7 @@ class MePasswordView(APIView):
 
     @extend_schema(
         tags=["me"],
-        summary="Change your password; every other token of the account stops working",
+        summary="Change your password; every token of the account stops working, this one too",
         request=PasswordChangeSerializer,
         responses={
             204: None,

@@ -12,6 +12,7 @@ from datetime import datetime
 from contexts.identity.domain.account import Account, UserId
 from contexts.identity.domain.email import EmailAddress
 from contexts.identity.domain.password_reset import PasswordReset
+from shared_kernel.domain.errors import DomainError
 
 
 class AccountRepository(ABC):
@@ -77,6 +78,50 @@ class SessionRevoker(ABC):
         """End the session of this refresh token. `InvalidInput` on `refresh` when the token
         is unusable (malformed, expired, already revoked); `PermissionDenied` when it
         belongs to another account, which then stays signed in."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    """A short-lived access token (`Authorization: Bearer …`) and a refresh token."""
+
+    access: str
+    refresh: str
+
+
+class RefreshTokenRefused(DomainError):
+    """The refresh token cannot be traded: malformed, expired, revoked, or its account
+    closed or signed out everywhere since. The API answers 401."""
+
+    title = "Refresh token refused"
+    code = "token_not_valid"
+
+
+class RefreshTokenReused(RefreshTokenRefused):
+    """A refresh token already traded for a newer one was presented again: a stolen copy
+    or a replay. Its family has been revoked by the time this is raised."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This refresh token was already used; the session it belongs to has been "
+            "signed out. Sign in again."
+        )
+
+
+class SessionTokens(ABC):
+    """Sessions as bearer tokens (ADR 0018). A sign-in opens a session: an access token and
+    the first refresh token of a family; each refresh trades the family's newest refresh
+    token for a new pair. Tokens carry the account's auth version and stop working once
+    it moves on (a password change, a reset, deactivation)."""
+
+    @abstractmethod
+    def open(self, user_id: UserId) -> TokenPair:
+        """A new session, a family of its own, for an account that just proved who it is."""
+
+    @abstractmethod
+    def refresh(self, refresh_token: str) -> TokenPair:
+        """Trade the family's newest refresh token for a new pair; that token is spent.
+        `RefreshTokenRefused` when it cannot be traded; `RefreshTokenReused` when it was
+        traded already: the whole family is revoked first (the OAuth 2.0 security BCP)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,8 @@ and where the API and admin fetch them.
 
 `compose_use_cases(ports)` is the one composition function: `bootstrap.py` passes Django's
 adapters, `tests/identity/fakes.py` in-memory fakes. The API and admin never import
-infrastructure: they call `identity_use_cases()` and `identity_queries()`.
+infrastructure: they call `identity_use_cases()`, `identity_queries()` and
+`identity_sessions()` (sign-in and refresh tokens).
 """
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from contexts.identity.application.ports import (
     PasswordResetRepository,
     Passwords,
     SessionRevoker,
+    SessionTokens,
 )
 from contexts.identity.application.use_cases import (
     ChangePassword,
@@ -62,3 +64,4 @@ def compose_use_cases(ports: IdentityPorts) -> IdentityUseCases:
 
 identity_use_cases = Provider[IdentityUseCases]("Identity's use cases")
 identity_queries = Provider[AccountQueries]("Identity's queries")
+identity_sessions = Provider[SessionTokens]("Identity's session tokens")

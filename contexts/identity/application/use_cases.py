@@ -149,6 +149,10 @@ class RequestPasswordReset:
 
     An unknown, malformed or deactivated address does nothing at all and raises nothing:
     the caller must not be able to tell which addresses have accounts.
+
+    At most `reset_live_limit()` links of one account work at once: issuing one more voids
+    the oldest still live. The account is saved with the new token (its version moves), so
+    two requests at once cannot both keep their tokens past the limit.
     """
 
     uow: NewUnitOfWork
@@ -156,6 +160,7 @@ class RequestPasswordReset:
     resets: PasswordResetRepository
     clock: Clock
     reset_valid_for: Callable[[], timedelta]
+    reset_live_limit: Callable[[], int]
 
     def __call__(self, *, email: str) -> None:
         try:
@@ -167,12 +172,16 @@ class RequestPasswordReset:
             if account is None or not account.is_active:
                 return
             raw_token = new_reset_token()
+            now = self.clock()
+            self.resets.void_oldest_live(
+                account.id, keep=max(0, self.reset_live_limit() - 1), at=now
+            )
             self.resets.add(
                 PasswordReset.issue(
                     id=PasswordResetId.new(),
                     account=account,
                     raw_token=raw_token,
-                    now=self.clock(),
+                    now=now,
                     valid_for=self.reset_valid_for(),
                 )
             )

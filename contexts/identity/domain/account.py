@@ -44,7 +44,10 @@ class Account(AggregateRoot):
       reset, or be made staff;
     - a deactivated account stays deactivated (there is no reactivation door yet), and
       deactivating it again changes nothing;
-    - the password is held only as a hash made by the passwords port.
+    - the password is held only as a hash made by the passwords port;
+    - its auth version counts the changes that end every session: a password change (a
+      reset is one) and deactivation. Session tokens carry the version they were issued
+      at; one that names another version is refused.
     """
 
     def __init__(
@@ -57,6 +60,7 @@ class Account(AggregateRoot):
         is_active: bool,
         is_staff: bool,
         date_joined: datetime,
+        auth_version: int = 1,
         version: int = 0,
     ) -> None:
         super().__init__(version=version)
@@ -67,6 +71,7 @@ class Account(AggregateRoot):
         self._is_active = is_active
         self._is_staff = is_staff
         self.date_joined = date_joined
+        self._auth_version = auth_version
 
     @classmethod
     def register(
@@ -107,13 +112,20 @@ class Account(AggregateRoot):
     def is_staff(self) -> bool:
         return self._is_staff
 
+    @property
+    def auth_version(self) -> int:
+        """The sessions' generation: tokens issued at another one are refused."""
+        return self._auth_version
+
     def change_profile(self, *, full_name: FullName) -> None:
         self._require_active()
         self._full_name = full_name
 
     def change_password(self, *, new_password_hash: str) -> None:
+        """A new password (chosen by the owner or through a reset) ends every session."""
         self._require_active()
         self._password_hash = new_password_hash
+        self._auth_version += 1
 
     def request_password_reset(self, *, raw_token: str) -> None:
         """Announce a reset link for the owner's email (`PasswordResetRequested`)."""
@@ -123,8 +135,12 @@ class Account(AggregateRoot):
         )
 
     def deactivate(self) -> None:
-        """Close the account for sign-in. Its data stays: orders still name it."""
+        """Close the account for sign-in, ending every session. Its data stays: orders
+        still name it."""
+        if not self._is_active:
+            return
         self._is_active = False
+        self._auth_version += 1
 
     def grant_staff(self) -> None:
         self._require_active()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from contexts.identity.application.services import identity_use_cases
 from shared_kernel.domain.errors import DomainError
@@ -63,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(default=timezone.now)
     # The Account aggregate's version: saves are `UPDATE … WHERE version = <loaded>`.
     version = models.PositiveIntegerField(default=1)
+    # The account's auth version: bumped by a password change, a reset and deactivation.
+    # Session tokens carry it (`auth_version` claim) and are refused once it moved on.
+    auth_version = models.PositiveIntegerField(default=1)
 
     objects: ClassVar[UserManager] = UserManager()
 
@@ -102,3 +106,25 @@ class PasswordResetToken(models.Model):
 
     def __str__(self) -> str:
         return f"password reset {self.id} for {self.user_id}"
+
+
+class RefreshTokenFamily(models.Model):
+    """The chain of refresh tokens one sign-in gave out, each traded for the next (ADR 0018).
+
+    Only `current`, the newest, may be traded; presenting an older one of the chain is a
+    replay: the family is revoked, `current` blacklisted. Rotations and revocations of a
+    family hold a lock on its row. The family goes with its newest token when
+    `flushexpiredtokens` deletes that token, expired: every token of the chain is by then.
+    """
+
+    id = models.UUIDField(primary_key=True, editable=False)  # the tokens' `family` claim
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    current = models.OneToOneField(OutstandingToken, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "identity_refresh_token_family"
+
+    def __str__(self) -> str:
+        return f"refresh token family {self.id} of {self.user_id}"

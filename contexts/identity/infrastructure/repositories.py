@@ -42,6 +42,7 @@ class DjangoAccountRepository(AccountRepository):
                     is_active=account.is_active,
                     is_staff=account.is_staff,
                     date_joined=account.date_joined,
+                    auth_version=account.auth_version,
                 )
         except IntegrityError as exc:
             if any(name in str(exc) for name in _EMAIL_CONSTRAINTS):
@@ -56,6 +57,7 @@ class DjangoAccountRepository(AccountRepository):
             password=account.password_hash,
             is_active=account.is_active,
             is_staff=account.is_staff,
+            auth_version=account.auth_version,
         )
 
 
@@ -92,6 +94,7 @@ def _loaded(row: User) -> Account:
         is_active=row.is_active,
         is_staff=row.is_staff,
         date_joined=row.date_joined,
+        auth_version=row.auth_version,
         version=row.version,
     )
     track(account)
