@@ -13,6 +13,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from corsheaders.defaults import default_headers
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "csp",
     "django_prometheus",
     "django_structlog",
     "shared_kernel.apps.SharedKernelConfig",
@@ -67,7 +69,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # Outside every middleware that reads the Host header, so a disallowed host's 400
+    # under /api/ is problem+json too (ADR 0017).
+    "shared_kernel.api.middleware.ProblemDetailsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,7 +83,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shared_kernel.observability.request_logging.RequestLoggingMiddleware",
-    "shared_kernel.api.middleware.ProblemDetailsMiddleware",
     "shared_kernel.observability.http_metrics.HttpMetricsMiddleware",
 ]
 
@@ -175,6 +180,12 @@ THROTTLE_ANON = env.str("THROTTLE_ANON", default="100/min")
 THROTTLE_USER = env.str("THROTTLE_USER", default="1000/min")
 THROTTLE_AUTH = env.str("THROTTLE_AUTH", default="10/min")
 NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# DRF's browsable API answers HTML; production is JSON only unless this turns it on.
+BROWSABLE_API = env.bool("BROWSABLE_API", default=DEBUG)
+# A JSON body nested deeper is a 400 (Python's json module recurses on every level).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+# A body larger than this is a 413 (Django's default, 2.5 MB, said aloud).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -185,9 +196,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["shared_kernel.api.renderers.BrowsableAPIRenderer"] if BROWSABLE_API else []),
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's, refusing a body nested deeper than API_JSON_MAX_DEPTH (ADR 0017).
+    "DEFAULT_PARSER_CLASSES": ["shared_kernel.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "shared_kernel.api.pagination.CursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_CLASSES": [
@@ -228,6 +240,25 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "shared_kernel.api.schema.add_problem_responses",
     ],
+}
+
+# Content-Security-Policy on every answer (django-csp, ADR 0017): nothing loads but from
+# this origin, inline scripts and styles only with the response's nonce (the API docs'
+# templates carry it), no plugins, no framing, forms post here only. ReDoc's page adds
+# a blob: worker for its search (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])

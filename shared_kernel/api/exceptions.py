@@ -11,6 +11,7 @@ from typing import Any
 
 import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
@@ -32,6 +33,15 @@ _DOMAIN_STATUSES: tuple[tuple[type[Exception], int], ...] = (
     (errors.InfrastructureError, 503),
 )
 VALIDATION_DETAIL = "The request is invalid: see `errors` for each field."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    """A body over `DATA_UPLOAD_MAX_MEMORY_SIZE`: Django raises `RequestDataTooBig` when the
+    view first reads it, and would answer 500 if nobody said otherwise."""
+
+    status_code = 413
+    default_code = "payload_too_large"
+    default_detail = "The request body is larger than this server accepts."
 
 
 def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -78,6 +88,8 @@ def _as_drf_exception(exc: Exception) -> Exception:
         return exceptions.NotFound(*exc.args)
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(*exc.args)
+    if isinstance(exc, RequestDataTooBig):
+        return PayloadTooLarge()
     return exc
 
 

@@ -4,12 +4,18 @@ DRF's handler covers errors raised inside API views; this middleware covers what
 outside them: an unknown URL (`/api/v1/nope`), a method a plain Django view refuses, a crash
 Django turned into a 500 page. It works on responses, so it also replaces Django's DEBUG
 technical pages, which would otherwise leak settings and tracebacks to API clients.
+
+It sits first in `MIDDLEWARE` (after Prometheus' timer), outside the middlewares that read
+the `Host` header: a disallowed host makes Django raise `DisallowedHost` in Security- or
+CommonMiddleware and answer 400 there, a page this middleware must see to reshape. Its cost
+on a request is one `startswith`; the rest runs only on an error answer under `/api/`.
 """
 
 import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 
 from shared_kernel.api.problems import PROBLEM_CONTENT_TYPE, problem_for_status
@@ -70,4 +76,14 @@ def _detail_of(request: HttpRequest, status: int, body: dict[str, Any] | None) -
         return f"Nothing is found at {request.path}."
     if status == 405:
         return f"Method {request.method} is not allowed on {request.path}."
+    if status == 400 and not _host_is_allowed(request):
+        return "The Host header names a host this server does not serve."
     return ""
+
+
+def _host_is_allowed(request: HttpRequest) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True

@@ -4,9 +4,31 @@ Every line carries the `request_id` that django-structlog binds per request and 
 Celery tasks; the same id becomes the correlation id of every event published meanwhile.
 """
 
+import logging
 from typing import Any
 
 import structlog
+
+# Django logs these requests' refusal (a 400) at error level with a traceback: a Host header
+# not in ALLOWED_HOSTS, a body or a form over its limits. The client erred, not the server:
+# a warning, one line, is what they are (ADR 0017).
+CLIENT_ERROR_LOGGERS = (
+    "django.security.DisallowedHost",
+    "django.security.RequestDataTooBig",
+    "django.security.TooManyFieldsSent",
+    "django.security.TooManyFilesSent",
+)
+
+
+class ClientErrorAsWarning(logging.Filter):
+    """Logs a record at warning level at most, without its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.exc_info, record.exc_text = None, None
+        return True
+
 
 _SHARED_PROCESSORS: list[Any] = [
     structlog.contextvars.merge_contextvars,
@@ -38,11 +60,13 @@ def logging_config(*, json: bool, level: str) -> dict[str, Any]:
                 "foreign_pre_chain": _SHARED_PROCESSORS,
             },
         },
+        "filters": {"client_error_as_warning": {"()": ClientErrorAsWarning}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
             "django.server": {"level": "WARNING"},
+            **{name: {"filters": ["client_error_as_warning"]} for name in CLIENT_ERROR_LOGGERS},
         },
     }
 
