@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "axes",
     "csp",
     "django_prometheus",
     "django_structlog",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shared_kernel.observability.request_logging.RequestLoggingMiddleware",
     "shared_kernel.observability.http_metrics.HttpMetricsMiddleware",
+    # Innermost (axes' advice): turns a locked-out sign-in's page into a 429 (ADR 0015).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,6 +177,30 @@ PASSWORD_RESET_URL = env.str(
     "PASSWORD_RESET_URL", default="http://localhost:3000/reset-password?token={token}"
 )
 PASSWORD_RESET_TOKEN_TTL_MINUTES = env.int("PASSWORD_RESET_TOKEN_TTL_MINUTES", default=60)
+# At most this many reset links of one account work at once; a new one voids the oldest.
+PASSWORD_RESET_MAX_LIVE_TOKENS = env.int("PASSWORD_RESET_MAX_LIVE_TOKENS", default=3)
+
+# Sign-in lockout, API and admin alike (django-axes, ADR 0015, shared_kernel/sign_in_lockout.py):
+# this many failed sign-ins for one account (from any address), or from one client IP (for
+# any accounts), lock sign-in for the cool-off; 0 switches that limit off. The client IP is
+# the throttles' (X-Forwarded-For only through NUM_PROXIES trusted hops).
+LOCKOUT_FAILURES_PER_ACCOUNT = env.int("LOCKOUT_FAILURES_PER_ACCOUNT", default=5)
+LOCKOUT_FAILURES_PER_IP = env.int("LOCKOUT_FAILURES_PER_IP", default=20)
+LOCKOUT_COOL_OFF_MINUTES = env.int("LOCKOUT_COOL_OFF_MINUTES", default=15)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked sign-in unchecked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "shared_kernel.sign_in_lockout.LockoutHandler"  # in the database
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "shared_kernel.sign_in_lockout.account_failure_limit"
+AXES_COOLOFF_TIME = "shared_kernel.sign_in_lockout.cool_off"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused try does not prolong it
+AXES_RESET_ON_SUCCESS = False  # else signing in to one's own account clears an address
+AXES_CLIENT_IP_CALLABLE = "shared_kernel.api.throttling.client_ip"
+AXES_USERNAME_CALLABLE = "shared_kernel.sign_in_lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "shared_kernel.sign_in_lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins: last_login and the logs say enough
 
 # --- REST API (§5) ---------------------------------------------------------------------------
 THROTTLE_ANON = env.str("THROTTLE_ANON", default="100/min")

@@ -34,6 +34,11 @@ def reset_valid_for() -> timedelta:
     return timedelta(minutes=settings.PASSWORD_RESET_TOKEN_TTL_MINUTES)
 
 
+def reset_live_limit() -> int:
+    """Read when a reset is issued, like the TTL."""
+    return int(settings.PASSWORD_RESET_MAX_LIVE_TOKENS)
+
+
 def django_ports() -> IdentityPorts:
     return IdentityPorts(
         uow=DjangoUnitOfWork,
@@ -43,6 +48,7 @@ def django_ports() -> IdentityPorts:
         sessions=SimpleJwtSessionRevoker(),
         clock=utc_now,
         reset_valid_for=reset_valid_for,
+        reset_live_limit=reset_live_limit,
     )
 
 

@@ -51,6 +51,10 @@ class PasswordResetRepository(ABC):
     def void_unused(self, user_id: UserId, *, at: datetime) -> None:
         """Spend every unused reset of the account: a new password makes older links void."""
 
+    @abstractmethod
+    def void_oldest_live(self, user_id: UserId, *, keep: int, at: datetime) -> None:
+        """Spend the account's live resets (unused, unexpired at `at`) but the `keep` newest."""
+
 
 class Passwords(ABC):
     """Hashing and the strength policy, which always travel together."""

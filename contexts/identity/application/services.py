@@ -44,6 +44,7 @@ class IdentityPorts:
     sessions: SessionRevoker
     clock: Clock
     reset_valid_for: Callable[[], timedelta]
+    reset_live_limit: Callable[[], int]
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,14 @@ class DjangoPasswordResetRepository(PasswordResetRepository):
     def void_unused(self, user_id: UserId, *, at: datetime) -> None:
         PasswordResetToken.objects.filter(user_id=user_id, used_at__isnull=True).update(used_at=at)
 
+    def void_oldest_live(self, user_id: UserId, *, keep: int, at: datetime) -> None:
+        live = PasswordResetToken.objects.filter(
+            user_id=user_id, used_at__isnull=True, expires_at__gt=at
+        ).order_by("-created_at")
+        older = list(live.values_list("pk", flat=True)[keep:])
+        if older:
+            PasswordResetToken.objects.filter(pk__in=older).update(used_at=at)
+
 
 def _loaded(row: User) -> Account:
     account = Account(
