@@ -8,8 +8,8 @@ the component, whatever `ProblemSerializer` would generate.
 
 The hook also names the statuses that come from the API's plumbing rather than from one
 view, wherever a view has not described them itself: 401 for a bad or expired bearer token
-(on any route, public ones included), 415 for a body that is not JSON, 429 wherever a
-throttle applies.
+(on any route, public ones included), 413 for a body over the size limit and 415 for a
+body that is not JSON wherever a body is taken, 429 wherever a throttle applies.
 """
 
 from typing import Any
@@ -41,6 +41,7 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 
 PLUMBING_PROBLEMS = {
     "401": "The bearer token sent is bad or expired.",
+    "413": "The body is larger than the server accepts (`DATA_UPLOAD_MAX_MEMORY_SIZE`).",
     "415": "The body is not JSON (`Content-Type: application/json`).",
     "429": "Too many requests from this client; see `Retry-After`.",
 }
@@ -68,7 +69,7 @@ def _plumbing_statuses(operation: dict[str, Any], *, throttled: bool) -> list[st
     if "jwtAuth" in schemes:
         statuses.append("401")
     if "requestBody" in operation:
-        statuses.append("415")
+        statuses.extend(("413", "415"))
     if throttled:
         statuses.append("429")
     return statuses
