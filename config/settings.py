@@ -216,7 +216,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_6
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # simplejwt's, refusing a token of an older auth version too (ADR 0018).
+        # shared_kernel.api.authentication's JWT (malformed claims → 401), refusing a token
+        # of an older auth version too (ADR 0018).
         "contexts.identity.infrastructure.authentication.AccountJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

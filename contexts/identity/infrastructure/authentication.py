@@ -1,7 +1,7 @@
 """Bearer-token authentication that refuses a token issued at another auth version.
 
-simplejwt's `JWTAuthentication` finds the token's
-account and refuses a deactivated one; this adds the account's auth version (ADR
+The platform's `JWTAuthentication` (simplejwt's, malformed claims answered 401) finds the
+token's account and refuses a deactivated one; this adds the account's auth version (ADR
 0018): a password change, a reset and deactivation bump it, so every access token issued
 before stops working at once, without putting anything derived from the password in the
 token (`CHECK_REVOKE_TOKEN` did). The account is loaded once either way: the check costs
@@ -11,11 +11,11 @@ no query.
 from typing import Any
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.tokens import Token
 
 from contexts.identity.infrastructure.tokens import AUTH_VERSION_CLAIM
+from shared_kernel.api.authentication import JWTAuthentication
 
 
 class AccountJWTAuthentication(JWTAuthentication):
