@@ -78,12 +78,14 @@ def _production_env() -> dict[str, str]:
 
 def _a_signed_in_user(env: dict[str, str]) -> tuple[str, str]:
     script = (
-        "from rest_framework_simplejwt.tokens import RefreshToken\n"
+        "from contexts.identity.domain.account import UserId\n"
+        "from contexts.identity.infrastructure.tokens import SimpleJwtSessionTokens\n"
         "from tests.support.factories import UserFactory\n"
         "from contexts.identity.models import User\n"
         "user = User.objects.filter(email='bench@example.com').first()"
         " or UserFactory(email='bench@example.com')\n"
-        "print(user.pk, RefreshToken.for_user(user).access_token)\n"
+        # A session as sign-in opens it: simplejwt's bare tokens lack the auth version (ADR 0018).
+        "print(user.pk, SimpleJwtSessionTokens().open(UserId(user.pk)).access)\n"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
