@@ -78,12 +78,21 @@ class TokenView(PublicAuthView):
     @extend_schema(
         tags=TAGS,
         summary="Sign in: email and password for an access and a refresh token",
+        description=(
+            "Repeated failures lock sign-in for a cool-off (15 minutes by default), the right "
+            "password included: 5 for one account from any addresses, 20 from one address "
+            "for any accounts (ADR 0015). A locked sign-in is a 429 `sign-in-locked-out` "
+            "problem with `Retry-After`, whether or not the account exists."
+        ),
         request=CredentialsSerializer,
         responses={
             200: TokenPairSerializer,
             (400, PROBLEM_JSON): INVALID_INPUT,
             (401, PROBLEM_JSON): problem("Wrong email or password, or a deactivated account."),
-            (429, PROBLEM_JSON): TOO_MANY_REQUESTS,
+            (429, PROBLEM_JSON): problem(
+                "Too many requests from this client, or sign-in locked after repeated "
+                "failures for this account or from this address; see `Retry-After`."
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -157,7 +166,9 @@ class PasswordResetView(PublicAuthView):
     )
     def post(self, request: Request) -> Response:
         data = validated(PasswordResetRequestSerializer, request)
-        identity_use_cases().request_password_reset(email=data["email"])
+        # The same work for every address: the account is looked up later, off this
+        # request, so its timing cannot tell who has one (ADR 0019).
+        identity_use_cases().ask_for_password_reset(email=data["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
