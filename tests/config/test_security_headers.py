@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from csp.utils import build_policy
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,16 @@ def test_redoc_alone_may_start_a_blob_worker() -> None:
 
     assert redoc["worker-src"] == ["blob:"]
     assert "worker-src" not in swagger
+
+
+@pytest.mark.django_db
+def test_an_answer_without_a_nonce_gets_the_policy_django_csp_builds(settings) -> None:
+    """Built once (shared_kernel.content_security_policy), the same as django-csp's own."""
+    assert Client().get("/api/v1/me")[POLICY] == build_policy()
+
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+
+    assert Client().get("/api/v1/me")[POLICY] == "default-src 'self'"
 
 
 def test_each_answer_has_a_nonce_of_its_own() -> None:
