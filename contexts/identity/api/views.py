@@ -166,9 +166,7 @@ class PasswordResetView(PublicAuthView):
     )
     def post(self, request: Request) -> Response:
         data = validated(PasswordResetRequestSerializer, request)
-        # The same work for every address: the account is looked up later, off this
-        # request, so its timing cannot tell who has one (ADR 0019).
-        identity_use_cases().ask_for_password_reset(email=data["email"])
+        identity_use_cases().request_password_reset(email=data["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
