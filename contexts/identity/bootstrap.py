@@ -12,14 +12,12 @@ from django.conf import settings
 from contexts.identity.application.services import (
     IdentityPorts,
     compose_use_cases,
-    identity_queries,
     identity_sessions,
     identity_use_cases,
 )
 from contexts.identity.contracts import identity_facade
 from contexts.identity.infrastructure.adapters import DjangoPasswords, SimpleJwtSessionRevoker
 from contexts.identity.infrastructure.facade import DjangoIdentityFacade
-from contexts.identity.infrastructure.queries import DjangoAccountQueries
 from contexts.identity.infrastructure.repositories import (
     DjangoAccountRepository,
     DjangoPasswordResetRepository,
@@ -54,6 +52,5 @@ def django_ports() -> IdentityPorts:
 
 def wire() -> None:
     identity_use_cases.provide(compose_use_cases(django_ports()))
-    identity_queries.provide(DjangoAccountQueries())
     identity_sessions.provide(SimpleJwtSessionTokens())
     identity_facade.provide(DjangoIdentityFacade())

@@ -27,6 +27,13 @@ def test_shows_the_callers_profile(signed_in, user):
     }
 
 
+def test_reading_your_profile_is_one_query(signed_in, django_assert_num_queries):
+    """Authentication loads the account; the profile is rendered from it (ADR 0022)."""
+    with django_assert_num_queries(1):
+        response = signed_in.get(URL)
+    assert response.status_code == 200
+
+
 def test_changes_the_full_name(signed_in, user):
     response = signed_in.patch(URL, {"full_name": "  Ann   B. Lee "})
 

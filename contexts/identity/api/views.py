@@ -27,7 +27,6 @@ from contexts.identity.api.serializers import (
 )
 from contexts.identity.application.ports import RefreshTokenRefused
 from contexts.identity.application.services import (
-    identity_queries,
     identity_sessions,
     identity_use_cases,
 )
@@ -166,7 +165,9 @@ class PasswordResetView(PublicAuthView):
     )
     def post(self, request: Request) -> Response:
         data = validated(PasswordResetRequestSerializer, request)
-        identity_use_cases().request_password_reset(email=data["email"])
+        # The same work for every address: the account is looked up later, off this
+        # request, so its timing cannot tell who has one (ADR 0019).
+        identity_use_cases().ask_for_password_reset(email=data["email"])
         return Response(status=status.HTTP_202_ACCEPTED)
 
 
@@ -197,8 +198,8 @@ class MeView(APIView):
         responses={200: UserSerializer, (401, PROBLEM_JSON): UNAUTHENTICATED},
     )
     def get(self, request: Request) -> Response:
-        profile = identity_queries().profile(_caller_id(request))
-        return Response(UserSerializer(profile).data)
+        # The account authentication just loaded (and checked): one query, not two (ADR 0022).
+        return Response(UserSerializer(request.user).data)
 
     @extend_schema(
         tags=["me"],
@@ -213,10 +214,11 @@ class MeView(APIView):
     )
     def patch(self, request: Request) -> Response:
         data = validated(ProfileUpdateSerializer, request, partial=True)
-        user_id = _caller_id(request)
         if "full_name" not in data:
-            return Response(UserSerializer(identity_queries().profile(user_id)).data)
-        account = identity_use_cases().change_profile(user_id=user_id, full_name=data["full_name"])
+            return Response(UserSerializer(request.user).data)
+        account = identity_use_cases().change_profile(
+            user_id=_caller_id(request), full_name=data["full_name"]
+        )
         return Response(UserSerializer(account).data)
 
 

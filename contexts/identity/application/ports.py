@@ -126,22 +126,3 @@ class SessionTokens(ABC):
         """Trade the family's newest refresh token for a new pair; that token is spent.
         `RefreshTokenRefused` when it cannot be traded; `RefreshTokenReused` when it was
         traded already: the whole family is revoked first (the OAuth 2.0 security BCP)."""
-
-
-@dataclass(frozen=True, slots=True)
-class AccountProfile:
-    """What the owner sees of an account (`GET /me`): a read, no rules, no aggregate."""
-
-    id: UserId
-    email: str
-    full_name: str
-    is_staff: bool
-    date_joined: datetime
-
-
-class AccountQueries(ABC):
-    """The read side (ADR 0014): answers built straight from the store, one query each."""
-
-    @abstractmethod
-    def profile(self, user_id: UserId) -> AccountProfile:
-        """The account's profile, or AccountNotFound."""

@@ -1,9 +1,9 @@
-"""Identity's use cases and read side, wired once: the ports they take, the set they form,
+"""Identity's use cases, wired once: the ports they take, the set they form,
 and where the API and admin fetch them.
 
 `compose_use_cases(ports)` is the one composition function: `bootstrap.py` passes Django's
 adapters, `tests/identity/fakes.py` in-memory fakes. The API and admin never import
-infrastructure: they call `identity_use_cases()`, `identity_queries()` and
+infrastructure: they call `identity_use_cases()` and
 `identity_sessions()` (sign-in and refresh tokens).
 """
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from contexts.identity.application.ports import (
-    AccountQueries,
     AccountRepository,
     PasswordResetRepository,
     Passwords,
     SessionRevoker,
     SessionTokens,
 )
+from contexts.identity.application.reset_asks import AskForPasswordReset
 from contexts.identity.application.use_cases import (
     ChangePassword,
     ChangeProfile,
@@ -54,6 +54,7 @@ class IdentityUseCases:
     change_password: ChangePassword
     change_staff_status: ChangeStaffStatus
     deactivate_account: DeactivateAccount
+    ask_for_password_reset: AskForPasswordReset
     request_password_reset: RequestPasswordReset
     confirm_password_reset: ConfirmPasswordReset
     sign_out: SignOut
@@ -64,5 +65,4 @@ def compose_use_cases(ports: IdentityPorts) -> IdentityUseCases:
 
 
 identity_use_cases = Provider[IdentityUseCases]("Identity's use cases")
-identity_queries = Provider[AccountQueries]("Identity's queries")
 identity_sessions = Provider[SessionTokens]("Identity's session tokens")
