@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Emporium's production image: gunicorn serving config.wsgi; the same image runs the Celery
 # worker and beat (compose.yaml picks the command). Production mode: DEBUG off, so the app
-# refuses to start without SECRET_KEY, ALLOWED_HOSTS and METRICS_TOKEN (ARCHITECTURE.md §6).
+# refuses to start without SECRET_KEY, ALLOWED_HOSTS, METRICS_TOKEN and EVENT_ENCRYPTION_KEYS
+# (ARCHITECTURE.md §6).
 #
 # Checked statically only: no Docker engine exists where it was written.
 # tests/architecture/test_deploy_files.py parses this file and compose.yaml (stages, non-root
@@ -58,6 +59,7 @@ COPY shared_kernel ./shared_kernel
 RUN SECRET_KEY=build-time-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
     ALLOWED_HOSTS=build.invalid \
     METRICS_TOKEN=build-time-only \
+    EVENT_ENCRYPTION_KEYS=YnVpbGQtdGltZS1vbmx5LW5vdC1hLXNlY3JldC0wMDA= \
     CELERY_BROKER_URL=memory:// \
     EMPORIUM_LOCAL_DIR=/tmp/build-local \
     python manage.py collectstatic --noinput \

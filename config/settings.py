@@ -17,6 +17,7 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
+from shared_kernel.messaging.encryption import derived_fernet_key, is_fernet_key
 from shared_kernel.observability.logging import configure_structlog, logging_config
 
 env = environ.Env()
@@ -381,6 +382,24 @@ CELERY_BEAT_SCHEDULE["diagnostics-heartbeat"] = {  # a worker's pulse, seen in t
 }
 
 # --- Event bus (§3) --------------------------------------------------------------------------
+# Secret fields of integration events (a reset token) are Fernet-encrypted at rest by the event
+# codec (ADR 0016): comma-separated keys, the first encrypts, every one listed decrypts. To
+# rotate, put a new key first and drop the old one after `manage.py outbox reseal`. Production
+# needs its own keys; with DEBUG on, one is derived from SECRET_KEY, so `make run` needs none.
+EVENT_ENCRYPTION_KEYS = env.list("EVENT_ENCRYPTION_KEYS", default=[])
+if not EVENT_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Production (DEBUG off) needs EVENT_ENCRYPTION_KEYS (Fernet keys, comma-separated): "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"'
+        )
+    EVENT_ENCRYPTION_KEYS = [derived_fernet_key(SECRET_KEY, purpose="event-encryption")]
+for _key in EVENT_ENCRYPTION_KEYS:
+    if not is_fernet_key(_key):
+        raise ImproperlyConfigured(
+            "EVENT_ENCRYPTION_KEYS holds a value that is not a Fernet key "
+            "(32 url-safe base64-encoded bytes)."
+        )
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=7)
 INBOX_RETENTION_DAYS = env.int("INBOX_RETENTION_DAYS", default=30)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)

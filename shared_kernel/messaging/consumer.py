@@ -17,6 +17,7 @@ dead-lettered; an event this code cannot decode is dead-lettered at once.
 import enum
 import traceback
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,11 +29,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from shared_kernel.domain.events import IntegrationEvent, UnknownEvent, integration_event_class
-from shared_kernel.messaging import bus, inbox
+from shared_kernel.messaging import bus, inbox, scrub
 from shared_kernel.messaging.envelope import Envelope
 from shared_kernel.messaging.models import Delivery, OutboxEvent
 from shared_kernel.messaging.retries import handover_delay, retry_delay
-from shared_kernel.messaging.serialization import EventDecodeError, decode_event
+from shared_kernel.messaging.serialization import MASK, EventDecodeError, decode_event
 
 logger = structlog.get_logger(__name__)
 
@@ -99,7 +100,7 @@ def consume(delivery_id: int) -> Result:
             logger.warning("delivery_lease_lost", delivery_id=delivery_id)
             return Result(Outcome.LEASE_LOST)
         except Exception as error:
-            return _record_failure(lease, error)
+            return _record_failure(lease, error, secrets=_secret_values(event))
 
 
 def decoded(row: OutboxEvent) -> tuple[IntegrationEvent, Envelope]:
@@ -156,6 +157,8 @@ def _run_once(
             status=Delivery.Status.DONE, settled_at=timezone.now(), run_token=None, last_error=""
         ):
             raise LeaseLost  # rolls back the effect and the inbox row with it
+        if event.secret_fields:  # the last of its deliveries to settle erases the secret
+            scrub.scrub_settled([envelope.event_id])
     return Result(Outcome.DONE if first_time else Outcome.DUPLICATE)
 
 
@@ -165,7 +168,20 @@ def _this_run(lease: Lease) -> QuerySet[Delivery]:
     )
 
 
-def _record_failure(lease: Lease, error: Exception) -> Result:
+def _secret_values(event: IntegrationEvent) -> list[str]:
+    values = (getattr(event, name) for name in event.secret_fields)
+    return [str(value) for value in values if value is not None and str(value)]
+
+
+def _redacted(text: str, secrets: Sequence[str]) -> str:
+    """The text with the event's secrets masked: a subscriber's error message may quote
+    them, and the error is stored (`last_error`) and logged."""
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _record_failure(lease: Lease, error: Exception, *, secrets: Sequence[str] = ()) -> Result:
     """Count the failure; dead-letter after the last attempt, else schedule the next one.
 
     An async delivery is retried by Celery (the caller raises `Task.retry`), so the row is
@@ -173,7 +189,7 @@ def _record_failure(lease: Lease, error: Exception) -> Result:
     in-process one goes back to pending, due after the backoff, for the relay to run.
     """
     now = timezone.now()
-    description = "".join(traceback.format_exception(error, limit=5))
+    description = _redacted("".join(traceback.format_exception(error, limit=5)), secrets)
     with transaction.atomic():
         delivery = _this_run(lease).select_for_update().first()
         if delivery is None:  # settled, skipped or reclaimed meanwhile: not this run's to say
@@ -194,7 +210,7 @@ def _record_failure(lease: Lease, error: Exception) -> Result:
         delivery_id=lease.delivery_id,
         attempt=delivery.attempts,
         outcome=result.outcome.value,
-        error=repr(error),
+        error=_redacted(repr(error), secrets),
     )
     return result
 

@@ -10,13 +10,18 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
-from shared_kernel.domain.events import UnknownEvent, integration_event_class
-from shared_kernel.messaging import relay
+from shared_kernel.domain.events import (
+    IntegrationEvent,
+    UnknownEvent,
+    integration_event_class,
+    registered_integration_events,
+)
+from shared_kernel.messaging import relay, scrub
 from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
-from shared_kernel.messaging.serialization import masked_payload
+from shared_kernel.messaging.serialization import masked_payload, resealed_payload
 
 # Replay brings back what is settled without effect; skip settles whatever is not done. A
 # running delivery is never replayed; skipping one makes its run's settle refuse, so the
@@ -93,10 +98,47 @@ def replay(deliveries: QuerySet[Delivery]) -> int:
 
 
 def skip(deliveries: QuerySet[Delivery]) -> int:
-    """Settle the deliveries without running their subscriber (an operator's decision)."""
-    return deliveries.filter(status__in=SKIPPABLE).update(
-        status=Delivery.Status.SKIPPED, settled_at=timezone.now(), run_token=None
-    )
+    """Settle the deliveries without running their subscriber (an operator's decision).
+
+    An event whose every delivery is then done or skipped loses its secrets (`scrub`): a
+    skipped delivery replayed after that is dead-lettered at once, with the reason.
+    """
+    with transaction.atomic():
+        chosen = list(deliveries.filter(status__in=SKIPPABLE).values_list("pk", "event_id"))
+        skipped = Delivery.objects.filter(
+            pk__in=[pk for pk, _ in chosen], status__in=SKIPPABLE
+        ).update(status=Delivery.Status.SKIPPED, settled_at=timezone.now(), run_token=None)
+        scrub.scrub_settled(event_id for _, event_id in chosen)
+    return skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Resealed:
+    resealed: int
+    scrubbed: int
+
+
+def reseal() -> Resealed:
+    """Encrypt every secret still in the outbox with the first of EVENT_ENCRYPTION_KEYS (and
+    seal any left in plain text), so an older key can be dropped; scrub those no delivery
+    needs any more. Each event is rewritten under its row lock, never over a scrub."""
+    resealed = scrubbed = 0
+    secretive = Q(pk__in=[])
+    for event_class in registered_integration_events():
+        if event_class.secret_fields:
+            secretive |= Q(event_type=event_class.event_type, version=event_class.version)
+    candidates = OutboxEvent.objects.filter(secretive).values_list("pk", flat=True)
+    for event_id in list(candidates):
+        with transaction.atomic():
+            if scrub.scrub_settled([event_id]):
+                scrubbed += 1
+                continue
+            row = OutboxEvent.objects.select_for_update().filter(pk=event_id).first()
+            payload = None if row is None else resealed_payload(_event_class(row), row.payload)
+            if payload is not None:
+                OutboxEvent.objects.filter(pk=event_id).update(payload=payload)
+                resealed += 1
+    return Resealed(resealed=resealed, scrubbed=scrubbed)
 
 
 def state_since(delivery: Delivery) -> datetime | None:
@@ -147,8 +189,11 @@ def _age(moment: datetime | None) -> float | None:
 
 def shown_payload(event: OutboxEvent) -> dict[str, Any]:
     """The payload with the event's secret fields masked (and likely secrets of unknown ones)."""
+    return masked_payload(_event_class(event), event.payload)
+
+
+def _event_class(event: OutboxEvent) -> type[IntegrationEvent] | None:
     try:
-        event_class = integration_event_class(event.event_type, event.version)
+        return integration_event_class(event.event_type, event.version)
     except UnknownEvent:
-        event_class = None
-    return masked_payload(event_class, event.payload)
+        return None

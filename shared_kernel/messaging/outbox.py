@@ -17,7 +17,7 @@ from shared_kernel.domain.events import IntegrationEvent, publisher_of
 from shared_kernel.domain.ids import new_event_id
 from shared_kernel.messaging import bus, relay
 from shared_kernel.messaging.models import Delivery, OutboxEvent
-from shared_kernel.messaging.serialization import encode_event
+from shared_kernel.messaging.serialization import encode_event, scrubbed_payload
 
 logger = structlog.get_logger(__name__)
 
@@ -50,9 +50,17 @@ def stage(event: IntegrationEvent, *, aggregate_id: str, sequence: int) -> Stage
 
 
 def store(staged: list[StagedEvent]) -> None:
-    """Write the events and their deliveries; hand the deliveries over after commit."""
+    """Write the events and their deliveries; hand the deliveries over after commit.
+
+    An event no one subscribes to is written with its secrets already scrubbed: no delivery
+    will ever open them (ADR 0016).
+    """
     if not staged:
         return
+    for item in staged:
+        if not bus.subscriptions_to(item.event_class):
+            unread = scrubbed_payload(item.event_class, item.row.payload, at=item.row.occurred_at)
+            item.row.payload = item.row.payload if unread is None else unread
     OutboxEvent.objects.bulk_create([item.row for item in staged])
     deliveries = Delivery.objects.bulk_create(
         [

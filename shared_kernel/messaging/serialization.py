@@ -9,6 +9,12 @@ Carried: str, int, bool, float, None (`X | None`), UUID and its subclasses (type
 Decimal (as a string), datetime and date (ISO 8601), Money (`{"amount", "currency"}`),
 enums (by value), `Literal[...]`, `tuple[X, ...]` and fixed tuples, and frozen dataclasses
 of those (order lines, say).
+
+Secrets: the fields an event names in `secret_fields` are sealed (encrypted with the keys of
+`EVENT_ENCRYPTION_KEYS`, see `encryption`) by `encode_event` and opened by `decode_event`,
+so the outbox never holds them readable; the decoded event is unchanged (a `reset_token` is
+still a `str`), and so is its schema. Once scrubbed from the outbox, a secret cannot be
+decoded again: `SecretScrubbed`.
 """
 
 import dataclasses
@@ -25,6 +31,7 @@ from typing import Any, Literal, NewType, TypeVar, Union
 from shared_kernel.domain.errors import DomainError
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.domain.money import Money
+from shared_kernel.messaging import encryption
 
 JSON = Any
 MASK = "********"
@@ -39,6 +46,10 @@ class EventDecodeError(ValueError):
     """A stored payload does not fit the event class it names."""
 
 
+class SecretScrubbed(EventDecodeError):
+    """The payload's secret was erased from the outbox once its deliveries had settled."""
+
+
 @dataclasses.dataclass(frozen=True)
 class _Codec:
     encode: Callable[[Any], JSON]
@@ -47,22 +58,101 @@ class _Codec:
 
 
 def encode_event(event: IntegrationEvent) -> dict[str, JSON]:
-    """The event's payload as plain JSON values."""
-    return _object_codec(type(event)).encode(event)
+    """The event's payload as plain JSON values, its secret fields sealed."""
+    event_class = type(event)
+    payload: dict[str, JSON] = _object_codec(event_class).encode(event)
+    for name in _secret_fields(event_class):
+        payload[name] = encryption.seal(payload[name])
+    return payload
 
 
 def decode_event(event_class: type[E], payload: Mapping[str, JSON]) -> E:
-    """The event back from its payload; `EventDecodeError` when the payload does not fit."""
+    """The event back from its payload, its secrets opened; `EventDecodeError` when the
+    payload does not fit (or a secret opens with none of the keys), `SecretScrubbed` when
+    its secret is gone."""
     try:
-        return _object_codec(event_class).decode(payload)
+        return _object_codec(event_class).decode(_opened(event_class, payload))
+    except SecretScrubbed:
+        raise
     except (KeyError, TypeError, ValueError, InvalidOperation, DomainError) as exc:
         raise EventDecodeError(
             f"{event_class.event_type} v{event_class.version}: payload does not fit ({exc})."
         ) from exc
 
 
+def scrubbed_payload(
+    event_class: type[IntegrationEvent] | None, payload: Mapping[str, JSON], *, at: datetime
+) -> dict[str, JSON] | None:
+    """The payload with its secrets erased for good, or None when it holds none any more.
+
+    Every sealed value goes, and a declared secret field stored in plain text (written by
+    code older than sealing) too; an event this code does not know loses its sealed values.
+    """
+    secret = _secret_fields(event_class) if event_class else frozenset()
+    erased = {
+        name
+        for name, value in payload.items()
+        if encryption.is_sealed(value) or (name in secret and not encryption.is_scrubbed(value))
+    }
+    if not erased:
+        return None
+    return {
+        name: encryption.scrubbed(at) if name in erased else value
+        for name, value in payload.items()
+    }
+
+
+def resealed_payload(
+    event_class: type[IntegrationEvent] | None, payload: Mapping[str, JSON]
+) -> dict[str, JSON] | None:
+    """The payload with its secrets encrypted by the first key (rotation), plain ones sealed
+    at last; None when it holds none to seal."""
+    secret = _secret_fields(event_class) if event_class else frozenset()
+    changed = False
+    resealed: dict[str, JSON] = {}
+    for name, value in payload.items():
+        if encryption.is_sealed(value):
+            resealed[name], changed = encryption.reseal(value), True
+        elif name in secret and not encryption.is_scrubbed(value):
+            resealed[name], changed = encryption.seal(value), True
+        else:
+            resealed[name] = value
+    return resealed if changed else None
+
+
+def _secret_fields(event_class: type[IntegrationEvent]) -> frozenset[str]:
+    secret = event_class.secret_fields
+    fields = {field.name for field in dataclasses.fields(event_class)}
+    if not secret <= fields:
+        raise EventSchemaError(
+            f"{event_class.__qualname__}.secret_fields names no field: {sorted(secret - fields)}"
+        )
+    return secret
+
+
+def _opened(event_class: type[IntegrationEvent], payload: Mapping[str, JSON]) -> Mapping[str, JSON]:
+    """The payload with its sealed secrets decrypted. A plain value in a secret field was
+    written before sealing (a rolling deploy) and is taken as it is."""
+    secret = _secret_fields(event_class)
+    if not secret:
+        return payload
+    opened = dict(payload)
+    for name in secret & opened.keys():
+        value = opened[name]
+        if encryption.is_scrubbed(value):
+            raise SecretScrubbed(
+                f"{event_class.event_type} v{event_class.version}: {name} was scrubbed from the "
+                f"outbox at {value[encryption.SCRUBBED]}, once every delivery had settled; "
+                "this event cannot be delivered again."
+            )
+        if encryption.is_sealed(value):
+            opened[name] = encryption.unseal(value)
+    return opened
+
+
 def describe_event(event_class: type[IntegrationEvent]) -> dict[str, JSON]:
     """The event's schema, the shape the contract tests compare against the lock file."""
+    _secret_fields(event_class)  # a secret that names no field is a schema error too
     return {
         "type": event_class.event_type,
         "version": event_class.version,
@@ -80,7 +170,9 @@ def masked_payload(
     """
     secret = event_class.secret_fields if event_class else frozenset()
     return {
-        name: MASK if name in secret or _looks_secret(name) else value
+        name: MASK
+        if name in secret or _looks_secret(name) or encryption.is_sealed(value)
+        else value
         for name, value in payload.items()
     }
 

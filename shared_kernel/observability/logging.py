@@ -9,6 +9,8 @@ from typing import Any
 
 import structlog
 
+from shared_kernel.observability.redaction import mask_secrets
+
 # Django logs these requests' refusal (a 400) at error level with a traceback: a Host header
 # not in ALLOWED_HOSTS, a body or a form over its limits. The client erred, not the server:
 # a warning, one line, is what they are (ADR 0017).
@@ -35,6 +37,7 @@ _SHARED_PROCESSORS: list[Any] = [
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
+    mask_secrets,  # no token, password or secret in a log line (ADR 0016)
 ]
 
 

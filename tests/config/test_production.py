@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
+A_FERNET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # a valid key, fixed for xdist's ids
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +29,7 @@ def production_env(tmp_path: Path) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "shop.example.com,testserver",
         "METRICS_TOKEN": secrets.token_urlsafe(32),
+        "EVENT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     }
 
 
@@ -55,6 +58,10 @@ def python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
         ("SECRET_KEY", "short-but-random-Q7", "SECRET_KEY"),
         ("ALLOWED_HOSTS", None, "ALLOWED_HOSTS"),
         ("METRICS_TOKEN", None, "METRICS_TOKEN"),
+        ("EVENT_ENCRYPTION_KEYS", None, "EVENT_ENCRYPTION_KEYS"),
+        ("EVENT_ENCRYPTION_KEYS", "", "EVENT_ENCRYPTION_KEYS"),
+        ("EVENT_ENCRYPTION_KEYS", "not-a-fernet-key", "not a Fernet key"),
+        ("EVENT_ENCRYPTION_KEYS", f"{A_FERNET_KEY},short", "not a Fernet key"),
     ],
 )
 def test_production_refuses_to_start_half_configured(

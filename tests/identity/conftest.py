@@ -1,10 +1,12 @@
 import ipaddress
 import random
+from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from tests.identity.mailbox import Mailbox, subscribed
 from tests.support.factories import UserFactory
 
 
@@ -12,6 +14,13 @@ from tests.support.factories import UserFactory
 def _fresh_throttle_counts() -> None:
     """Throttle counters live in the cache; no test inherits another's."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def reset_mailbox() -> Iterator[Mailbox]:
+    """A stand-in for the reset email, subscribed to PasswordResetRequested (`mailbox.py`)."""
+    with subscribed() as mailbox:
+        yield mailbox
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from contexts.identity.domain.errors import EmailAlreadyRegistered
 from contexts.identity.infrastructure.repositories import DjangoAccountRepository
 from contexts.identity.models import User
 from shared_kernel.domain.aggregate import StaleAggregate
-from shared_kernel.messaging.models import OutboxEvent
+from tests.identity.mailbox import MAILBOX
 from tests.support.factories import UserFactory
 
 PASSWORD = "correct-horse-battery"
@@ -138,7 +138,7 @@ def test_a_reset_token_confirmed_twice_at_once_is_spent_once():
     """The reset row is locked for the confirming transaction (SELECT … FOR UPDATE)."""
     UserFactory(email="ann@example.com")
     identity_use_cases().request_password_reset(email="ann@example.com")
-    token = OutboxEvent.objects.get(event_type="PasswordResetRequested").payload["reset_token"]
+    token = MAILBOX.token_for("ann@example.com")
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -6,6 +6,7 @@ outbox replay ID… | --dead [--subscriber S]   dead or skipped: hand over again
 outbox skip ID…   | --dead [--subscriber S]   settle without running the subscriber
 outbox catalog                      every event type, its publisher and subscribers
 outbox lock                         record new event schemas in docs/events.lock.json
+outbox reseal                       re-encrypt secrets with the first EVENT_ENCRYPTION_KEYS key
 """
 
 import json
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             self._add_selection(actions.add_parser(name, help=f"{name} deliveries"))
         actions.add_parser("catalog", help="event types with publishers and subscribers")
         actions.add_parser("lock", help="record new event schemas in the lock file")
+        actions.add_parser("reseal", help="re-encrypt the outbox's secrets with the first key")
 
     def _add_selection(self, parser: ArgumentParser) -> None:
         parser.add_argument("ids", nargs="*", type=int, help="delivery ids")
@@ -96,6 +98,11 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"recorded: {', '.join(added) or 'nothing new'}")
+
+    def _reseal(self, options: dict[str, Any]) -> None:
+        contracts_lock.published_events()  # every context's events declared, secrets known
+        done = operations.reseal()
+        self.stdout.write(f"resealed: {done.resealed}\nscrubbed: {done.scrubbed}")
 
 
 def _seconds(age: float | None) -> str:
