@@ -10,8 +10,8 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from contexts.identity.domain.password_reset import digest_reset_token
 from contexts.identity.models import PasswordResetToken
 from shared_kernel.messaging.models import OutboxEvent
-from tests.identity.mailbox import MAILBOX
 from tests.identity.helpers import field_errors, problem, session_of
+from tests.identity.mailbox import MAILBOX
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 REQUEST = "/api/v1/auth/password-reset"
