@@ -37,6 +37,24 @@ class PasswordResetRequested(IntegrationEvent):
     reset_token: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class PasswordResetAsked(IntegrationEvent):
+    """Someone asked for a reset link for this address: identity's own note to itself.
+    Version 1.
+
+    `POST /auth/password-reset` publishes it for any well-formed address, registered or
+    not, and answers 202; identity's subscriber `identity.issue_password_reset` looks the
+    account up off the request, on identity's queue, and issues the reset
+    (`PasswordResetRequested`) or does nothing. So the request does the same work whoever
+    asks, and its timing tells no one whether an address has an account (ADR 0019).
+    `email` is a secret field: the address of someone who may have no account here.
+    """
+
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"email"})
+
+    email: str
+
+
 @dataclass(frozen=True, slots=True)
 class CustomerContact:
     """How to reach a customer: what notifications and back-office screens need."""

@@ -1,5 +1,8 @@
 """Identity's integration events land in the outbox in the same transaction as the change
-that caused them, and not at all when that change fails."""
+that caused them, and not at all when that change fails.
+
+A reset is requested through the use case here: the API only notes the ask and identity's
+subscriber runs the use case later (ADR 0019; tests/identity/test_reset_asks.py)."""
 
 import json
 
@@ -52,7 +55,7 @@ def test_a_failed_registration_writes_no_event(user, email, password, error):
 
 def test_registration_then_a_reset_request_carry_the_accounts_versions_1_and_2(api):
     api.post("/api/v1/auth/register", {"email": "bo@example.com", "password": PASSWORD})
-    api.post("/api/v1/auth/password-reset", {"email": "bo@example.com"})
+    identity_use_cases().request_password_reset(email="bo@example.com")
 
     rows = OutboxEvent.objects.order_by("sequence").values_list("event_type", "sequence")
     assert list(rows) == [("UserRegistered", 1), ("PasswordResetRequested", 2)]
@@ -75,8 +78,8 @@ def test_a_use_case_failing_after_its_save_leaves_nothing(user, monkeypatch):
     assert OutboxEvent.objects.count() == 0
 
 
-def test_a_reset_request_writes_the_token_and_the_event_together(api, user):
-    api.post("/api/v1/auth/password-reset", {"email": "ann@example.com"})
+def test_a_reset_request_writes_the_token_and_the_event_together(user):
+    identity_use_cases().request_password_reset(email="ann@example.com")
 
     row = OutboxEvent.objects.get()
     assert row.event_type == "PasswordResetRequested"
@@ -86,8 +89,8 @@ def test_a_reset_request_writes_the_token_and_the_event_together(api, user):
     assert PasswordResetToken.objects.filter(user=user).count() == 1
 
 
-def test_the_reset_token_is_masked_wherever_the_event_is_shown(api, user, reset_mailbox):
-    api.post("/api/v1/auth/password-reset", {"email": "ann@example.com"})
+def test_the_reset_token_is_masked_wherever_the_event_is_shown(user, reset_mailbox):
+    identity_use_cases().request_password_reset(email="ann@example.com")
     mail = reset_mailbox.to("ann@example.com")
 
     shown = masked_payload(PasswordResetRequested, mail.stored_payload)
@@ -97,8 +100,8 @@ def test_the_reset_token_is_masked_wherever_the_event_is_shown(api, user, reset_
     assert shown["email"] == "ann@example.com"
 
 
-def test_a_reset_request_for_an_unknown_email_writes_nothing(api, user):
-    api.post("/api/v1/auth/password-reset", {"email": "nobody@example.com"})
+def test_a_reset_request_for_an_unknown_email_writes_nothing(user):
+    identity_use_cases().request_password_reset(email="nobody@example.com")
     assert OutboxEvent.objects.count() == 0
     assert PasswordResetToken.objects.count() == 0
 

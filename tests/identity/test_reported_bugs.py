@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from contexts.identity.models import PasswordResetToken, User
 from shared_kernel.messaging.models import OutboxEvent
+from shared_kernel.messaging.testing import deliver_pending
 from tests.identity.helpers import bearer
 
 OPERATOR_EMAIL = "admin@localhost"
@@ -66,6 +67,7 @@ def test_the_reset_token_lifetime_follows_the_setting_without_a_restart(
     settings.PASSWORD_RESET_TOKEN_TTL_MINUTES = 1
 
     response = api.post("/api/v1/auth/password-reset", {"email": user.email})
+    deliver_pending()  # identity's subscriber issues the token (ADR 0019)
 
     assert response.status_code == 202
     stored = PasswordResetToken.objects.get(user=user)

@@ -5,7 +5,11 @@ import uuid
 import pytest
 
 from contexts.identity.application.use_cases import WrongCurrentPassword
-from contexts.identity.contracts import PasswordResetRequested, UserRegistered
+from contexts.identity.contracts import (
+    PasswordResetAsked,
+    PasswordResetRequested,
+    UserRegistered,
+)
 from contexts.identity.domain.account import Account, UserId
 from contexts.identity.domain.errors import (
     AccountInactive,
@@ -301,3 +305,33 @@ class Boom(Exception):
 
 def _raise_boom(*args: object) -> None:
     raise Boom
+
+
+class TestAskForPasswordReset:
+    """The request's half of a reset (ADR 0019): the same work whoever asks."""
+
+    @pytest.mark.parametrize("email", ["ann@example.com", "nobody@example.com", "inactive@x.io"])
+    def test_notes_the_ask_and_nothing_else_for_any_address(
+        self, fakes: IdentityFakes, email: str
+    ) -> None:
+        register(fakes)
+        fakes.use_cases().deactivate_account(user_id=register(fakes, "inactive@x.io").id)
+        fakes.uow.published.clear()
+        stored_before = dict(fakes.accounts.rows)
+
+        fakes.use_cases().ask_for_password_reset(email=email)
+
+        [asked] = fakes.uow.published
+        assert asked.event == PasswordResetAsked(email=email)
+        assert uuid.UUID(asked.aggregate_id)  # each ask its own id, naming no account
+        assert asked.aggregate_id not in fakes.accounts.rows
+        assert fakes.accounts.rows == stored_before  # the very objects: nothing saved
+        assert all(fakes.accounts.rows[key] is row for key, row in stored_before.items())
+        assert fakes.resets.all() == []
+
+    def test_each_ask_is_its_own(self, fakes: IdentityFakes) -> None:
+        for _ in range(2):
+            fakes.use_cases().ask_for_password_reset(email="ann@example.com")
+
+        first, second = fakes.uow.published
+        assert first.aggregate_id != second.aggregate_id
