@@ -31,9 +31,14 @@ from django.utils import timezone
 from shared_kernel.domain.events import IntegrationEvent, UnknownEvent, integration_event_class
 from shared_kernel.messaging import bus, inbox, scrub
 from shared_kernel.messaging.envelope import Envelope
-from shared_kernel.messaging.models import Delivery, OutboxEvent
+from shared_kernel.messaging.models import Delivery, InboxEntry, OutboxEvent
 from shared_kernel.messaging.retries import handover_delay, retry_delay
-from shared_kernel.messaging.serialization import MASK, EventDecodeError, decode_event
+from shared_kernel.messaging.serialization import (
+    MASK,
+    EventDecodeError,
+    SecretScrubbed,
+    decode_event,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -86,6 +91,10 @@ def consume(delivery_id: int) -> Result:
         event, envelope = decoded(delivery.event)
     except UnknownEvent as error:
         return _await_deploy(delivery, str(error))
+    except SecretScrubbed as error:
+        if _handled_already(delivery):  # a copy: the inbox says its effect is there
+            return _settle_handled_copy(delivery)
+        return _dead_letter_waiting(delivery, str(error))
     except EventDecodeError as error:
         return _dead_letter_waiting(delivery, str(error))
     lease = _take_lease(delivery)
@@ -243,6 +252,22 @@ def _await_deploy(delivery: Delivery, reason: str) -> Result:
     )
     logger.warning("delivery_awaits_deploy", delivery_id=delivery.pk, reason=reason)
     return Result(Outcome.AWAITING_DEPLOY)
+
+
+def _handled_already(delivery: Delivery) -> bool:
+    return InboxEntry.objects.filter(
+        event_id=delivery.event_id, subscriber=delivery.subscriber
+    ).exists()
+
+
+def _settle_handled_copy(delivery: Delivery) -> Result:
+    """A waiting copy of a delivery its subscriber has handled (the inbox row is there),
+    whose event's secret was scrubbed meanwhile: settled done without a run, which could
+    not decode the event and would have no effect anyway."""
+    settled = Delivery.objects.filter(pk=delivery.pk, status__in=WAITING).update(
+        status=Delivery.Status.DONE, settled_at=timezone.now(), run_token=None, last_error=""
+    )
+    return Result(Outcome.DUPLICATE) if settled else _copy_outcome(delivery.pk)
 
 
 def _dead_letter_waiting(delivery: Delivery, error: str) -> Result:

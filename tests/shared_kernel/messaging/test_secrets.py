@@ -244,6 +244,20 @@ class TestScrub:
         assert again.status == "dead"
         assert "reset_token was scrubbed" in again.last_error
 
+    def test_a_copy_of_a_done_delivery_after_the_scrub_is_a_duplicate(
+        self, received: Received
+    ) -> None:
+        """The inbox guards a copy even when the secret it would need is gone."""
+        event = publish()
+        deliver_pending()
+        assert set(stored(event)["reset_token"]) == {"$scrubbed"}
+        delivery = Delivery.objects.get()
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.HANDED_OVER)
+
+        assert consumer.consume(delivery.pk).outcome is Outcome.DUPLICATE
+        assert Delivery.objects.get().status == "done"
+        assert len(received.events) == 1
+
     def test_skip_alone_scrubs_when_it_settles_the_last_delivery(self, subscribe: Any) -> None:
         subscribe(EverythingProbed, Received(), name="t.skipped", mode="inline")
         event = publish()
