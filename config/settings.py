@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
 # Content-Security-Policy on every answer (django-csp, ADR 0017): nothing loads but from
 # this origin, inline scripts and styles only with the response's nonce (the API docs'
 # templates carry it), no plugins, no framing, forms post here only. ReDoc's page adds
-# a blob: worker for its search (config/urls.py).
+# what it needs on its own (shared_kernel/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
