@@ -74,6 +74,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(urllib.request.Request(f\"http://127.0.0.1:{os.environ.get('PORT', '8000')}/health/live\", headers={'Host': 'localhost'}), timeout=4)"]
 
-# WEB_CONCURRENCY workers (gunicorn reads it); behind a proxy that sets X-Forwarded-*,
-# FORWARDED_ALLOW_IPS names who may set them (the container only listens on its network).
-CMD ["sh", "-c", "exec gunicorn config.wsgi --bind 0.0.0.0:${PORT} --timeout ${GUNICORN_TIMEOUT} --graceful-timeout 30 --keep-alive 5 --max-requests 2000 --max-requests-jitter 200 --worker-tmp-dir /dev/shm --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS}\" --access-logfile -"]
+# gunicorn's settings are config/gunicorn.conf.py's (ADR 0019), each read from the
+# environment: WEB_CONCURRENCY processes of GUNICORN_THREADS threads (gthread), so a slow
+# client holds a thread, never a process; timeouts and request limits. FORWARDED_ALLOW_IPS
+# names who may set X-Forwarded-* (the container only listens on its network; compose puts
+# nginx in front, deploy/nginx.conf).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py"]

@@ -12,7 +12,7 @@ from typing import Any
 import structlog
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -42,6 +42,16 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = 413
     default_code = "payload_too_large"
     default_detail = "The request body is larger than this server accepts."
+
+
+class BodyUnreadable(exceptions.APIException):
+    """A body that stopped arriving: cut short, or a pause longer than gunicorn's
+    `GUNICORN_BODY_TIMEOUT` between two reads (ADR 0019). Django raises
+    `UnreadablePostError` when the view reads it; the client's fault, not a 500."""
+
+    status_code = 400
+    default_code = "body_unreadable"
+    default_detail = "The request body did not arrive whole: it was cut short or sent too slowly."
 
 
 def problem_details_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -90,6 +100,8 @@ def _as_drf_exception(exc: Exception) -> Exception:
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
+    if isinstance(exc, UnreadablePostError):
+        return BodyUnreadable()
     return exc
 
 

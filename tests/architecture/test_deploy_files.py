@@ -4,7 +4,9 @@ deployment relies on — the services and their start order, a non-root image, a
 check on a route that exists, and commands that name modules that exist."""
 
 import importlib.util
+import json
 import re
+import runpy
 import shlex
 
 import pytest
@@ -47,7 +49,31 @@ def _module_exists(name: str) -> bool:
 
 
 def test_compose_has_every_service(compose):
-    assert set(compose["services"]) == {"postgres", "redis", *APP_SERVICES}
+    assert set(compose["services"]) == {"postgres", "redis", "proxy", *APP_SERVICES}
+
+
+def test_gunicorn_is_reached_only_through_the_buffering_proxy(compose):
+    """nginx reads requests whole before gunicorn sees them (ADR 0019): it is the one
+    published port, runs deploy/nginx.conf, and counts as the proxy NUM_PROXIES trusts."""
+    services = compose["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    proxy = services["proxy"]
+    assert proxy["volumes"] == ["./deploy/nginx.conf:/etc/nginx/nginx.conf:ro"]
+    nginx = (REPO_ROOT / "deploy" / "nginx.conf").read_text()
+    for directive in (
+        "client_header_timeout 10s;",
+        "client_body_timeout 10s;",
+        "proxy_request_buffering on;",
+        "server web:8000;",
+        "listen 8080;",
+    ):
+        assert directive in nginx, directive
+    assert proxy["ports"] == ["127.0.0.1:8000:8080"]
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "/health/live" in " ".join(proxy["healthcheck"]["test"])
+    assert services["web"]["expose"] == ["8000"]
+    assert services["web"]["environment"]["NUM_PROXIES"] == "${NUM_PROXIES:-1}"
 
 
 def test_databases_have_health_checks(compose):
@@ -130,11 +156,13 @@ def test_image_collects_static_files_at_build_time(dockerfile):
     assert "manage.py collectstatic --noinput" in runs
 
 
-def test_image_serves_the_wsgi_app_with_gunicorn(dockerfile):
+def test_image_serves_the_wsgi_app_with_gunicorn_from_its_config_file(dockerfile):
+    """One file of gunicorn settings (ADR 0019): tests/config/ test it and run it."""
     command = next(arguments for instruction, arguments in dockerfile if instruction == "CMD")
-    assert "gunicorn config.wsgi" in command
-    assert "--forwarded-allow-ips" in command
-    assert "--timeout" in command
+    assert json.loads(command) == ["gunicorn", "-c", "config/gunicorn.conf.py"]
+    gunicorn = runpy.run_path(str(REPO_ROOT / "config" / "gunicorn.conf.py"))
+    assert gunicorn["wsgi_app"] == "config.wsgi"
+    assert gunicorn["worker_class"] == "gthread"
     assert _module_exists("config.wsgi")
 
 
