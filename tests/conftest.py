@@ -1,11 +1,13 @@
 """Suite-wide fixtures and the service markers.
 
 `@pytest.mark.postgres` / `@pytest.mark.redis` tests need those services (a redis test: both
-REDIS_URL and a redis:// CELERY_BROKER_URL). With nothing set they are skipped with the
-reason; with REQUIRE_SERVICES=1 (CI) a missing service fails them.
+REDIS_URL and a redis:// CELERY_BROKER_URL); `@pytest.mark.container` tests need podman. With
+nothing set they are skipped with the reason; with REQUIRE_SERVICES=1 (CI) a missing service
+fails them.
 """
 
 import os
+import shutil
 from typing import Any
 
 import pytest
@@ -21,6 +23,8 @@ def _missing_service(item: pytest.Item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL"
     if item.get_closest_marker("redis"):
         return _missing_redis()
+    if item.get_closest_marker("container") and shutil.which("podman") is None:
+        return "needs podman (a container engine): bash ../shared/tools/container-engine.sh"
     return None
 
 

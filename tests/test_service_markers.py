@@ -65,3 +65,34 @@ def test_a_missing_broker_skips_the_test_or_fails_it_when_services_are_required(
     monkeypatch.setattr(conftest, "REQUIRE_SERVICES", True)
     with pytest.raises(pytest.fail.Exception, match=r"REQUIRE_SERVICES=1 .*CELERY_BROKER_URL"):
         conftest.pytest_runtest_setup(redis_test)
+
+
+@pytest.fixture
+def container_test(request: pytest.FixtureRequest) -> pytest.Item:
+    item: pytest.Item = request.node
+    item.add_marker(pytest.mark.container)
+    return item
+
+
+def test_a_container_test_without_podman_is_skipped_or_failed_with_the_way_to_install_it(
+    container_test: pytest.Item, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conftest.shutil, "which", lambda name: None)
+
+    monkeypatch.setattr(conftest, "REQUIRE_SERVICES", False)
+    with pytest.raises(pytest.skip.Exception, match=r"needs podman.*container-engine\.sh"):
+        conftest.pytest_runtest_setup(container_test)
+
+    monkeypatch.setattr(conftest, "REQUIRE_SERVICES", True)
+    with pytest.raises(
+        pytest.fail.Exception, match="REQUIRE_SERVICES=1 but this test needs podman"
+    ):
+        conftest.pytest_runtest_setup(container_test)
+
+
+def test_a_container_test_runs_where_podman_is(
+    container_test: pytest.Item, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(conftest.shutil, "which", lambda name: f"/usr/bin/{name}")
+
+    assert conftest._missing_service(container_test) is None
