@@ -4,9 +4,10 @@
 # refuses to start without SECRET_KEY, ALLOWED_HOSTS, METRICS_TOKEN and EVENT_ENCRYPTION_KEYS
 # (ARCHITECTURE.md §6).
 #
-# Checked statically only: no Docker engine exists where it was written.
-# tests/architecture/test_deploy_files.py parses this file and compose.yaml (stages, non-root
-# user, health check, that the commands name modules that exist); it has never been built.
+# Built and run for real by `make image-check` (podman; deploy/image_check.py): migrate, web,
+# worker and beat from this image against PostgreSQL and Redis, then stopped with SIGTERM.
+# tests/architecture/test_deploy_files.py holds this file and compose.yaml to their promises;
+# docs/deploy.md says how to run it (ADR 0023).
 
 # --- builder: a virtualenv with the pinned dependencies ------------------------------------
 FROM python:3.11-slim AS builder
@@ -19,12 +20,12 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-COPY pyproject.toml requirements.lock README.md ./
-COPY config ./config
-COPY contexts ./contexts
-COPY shared_kernel ./shared_kernel
-# Runtime dependencies only ([dev] is left out), every version pinned by the lock.
-RUN pip install -c requirements.lock .
+COPY pyproject.toml requirements.lock ./
+# Runtime dependencies only (pyproject's list; [dev] is left out), every version pinned by
+# the lock. No code is copied into this stage, so a code change reuses this layer; the
+# runtime stage runs the source tree itself (PYTHONPATH=/app).
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > runtime-requirements.txt \
+    && pip install -c requirements.lock -r runtime-requirements.txt
 
 # --- runtime: slim, non-root ---------------------------------------------------------------
 FROM python:3.11-slim AS runtime
@@ -64,6 +65,15 @@ RUN SECRET_KEY=build-time-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxy
     EMPORIUM_LOCAL_DIR=/tmp/build-local \
     python manage.py collectstatic --noinput \
     && rm -rf /tmp/build-local
+
+# Every path a process writes is under /tmp, so the root filesystem can be read-only
+# (Kubernetes mounts an emptyDir there): beat's schedule (EMPORIUM_LOCAL_DIR) and one
+# metrics file per process (PROMETHEUS_MULTIPROC_DIR: /metrics adds up every gunicorn
+# worker). The entrypoint makes both and empties the metrics one, then execs the command.
+ENV EMPORIUM_LOCAL_DIR=/tmp/emporium \
+    PROMETHEUS_MULTIPROC_DIR=/tmp/prometheus-multiproc
+COPY deploy/entrypoint.sh /usr/local/bin/emporium-entrypoint
+ENTRYPOINT ["/usr/local/bin/emporium-entrypoint"]
 
 USER emporium
 

@@ -8,7 +8,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint worker beat schema migrate demo lock clean
+.PHONY: help install run test lint worker beat schema migrate demo lock clean image-check
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ schema: install  ## Write the OpenAPI schema to docs/openapi.yaml
 
 migrate: install  ## Apply migrations
 	$(PY) manage.py migrate --noinput
+
+image-check: install  ## Build the image with podman and run it for real (deploy/image_check.py)
+	@command -v podman >/dev/null || { echo "podman is needed: bash ../shared/tools/container-engine.sh"; exit 1; }
+	$(PY) deploy/image_check.py
 
 lock:  ## Re-pin the whole dependency tree into requirements.lock after editing pyproject.toml
 	$(PY) -m pip freeze --exclude-editable | grep -v '^emporium' > requirements.lock

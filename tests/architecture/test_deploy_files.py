@@ -1,7 +1,8 @@
-"""The Dockerfile and compose.yaml, checked statically: there is no Docker engine where
-Emporium is built and tested, so these tests read the files and hold them to what a
-deployment relies on — the services and their start order, a non-root image, a health
-check on a route that exists, and commands that name modules that exist."""
+"""The Dockerfile and compose.yaml, read and held to what a deployment relies on — the
+services and their start order, a non-root image that writes only under /tmp, a health
+check on a route that exists, commands that name modules that exist, grace periods that
+outlast stopping. They run for real in `make image-check` (deploy/image_check.py) and in
+tests/deploy/; these checks are the quick ones, needing no container engine."""
 
 import importlib.util
 import json
@@ -11,9 +12,11 @@ import shlex
 
 import pytest
 import yaml
+from django.conf import settings
 from django.urls import resolve
 
 from tests.architecture.codebase import REPO_ROOT
+from tests.deploy.files import compose_grace
 
 APP_SERVICES = {"migrate", "web", "worker", "beat"}
 REQUIRED_SECRETS = {
@@ -126,7 +129,57 @@ def test_compose_commands_name_what_exists(compose):
 def test_image_is_multi_stage_and_installs_from_the_lock(dockerfile):
     stages = [arguments for instruction, arguments in dockerfile if instruction == "FROM"]
     assert stages == ["python:3.11-slim AS builder", "python:3.11-slim AS runtime"]
-    assert ("RUN", "pip install -c requirements.lock .") in dockerfile
+    builder = dockerfile[: next(i for i, (ins, _) in enumerate(dockerfile) if ins == "FROM" and i)]
+    [install] = [
+        arguments
+        for instruction, arguments in builder
+        if instruction == "RUN" and "pip" in arguments
+    ]
+    # pyproject's runtime dependencies ([dev] left out), every version from the lock; no
+    # code in this stage, so a code change reuses the layer.
+    assert "['project']['dependencies']" in install
+    assert install.endswith("pip install -c requirements.lock -r runtime-requirements.txt")
+    copied = [arguments for instruction, arguments in builder if instruction == "COPY"]
+    assert copied == ["pyproject.toml requirements.lock ./"]
+
+
+def test_image_writes_only_under_tmp_and_empties_its_metrics_dir_at_start(dockerfile):
+    runtime = _runtime_stage(dockerfile)
+    env = dict(
+        pair.split("=", 1)
+        for instruction, arguments in runtime
+        if instruction == "ENV"
+        for pair in arguments.split()
+    )
+    assert env["EMPORIUM_LOCAL_DIR"].startswith("/tmp/")
+    assert env["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+    [entrypoint] = [arguments for instruction, arguments in runtime if instruction == "ENTRYPOINT"]
+    script = json.loads(entrypoint)[0]
+    copied = {
+        shlex.split(arguments)[-1]: shlex.split(arguments)[0]
+        for instruction, arguments in runtime
+        if instruction == "COPY" and not arguments.startswith("--from")
+    }
+    source = (REPO_ROOT / copied[script]).read_text()
+    assert 'find "$PROMETHEUS_MULTIPROC_DIR" -mindepth 1 -delete' in source
+    assert source.rstrip().endswith('exec "$@"'), "the command must become PID 1 (SIGTERM)"
+
+
+def test_compose_runs_the_app_read_only_with_a_tmpfs_and_the_images_own_paths(compose):
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        assert service["read_only"] is True, name
+        assert "/tmp" in service["tmpfs"], name
+        assert "EMPORIUM_LOCAL_DIR" not in service["environment"], "the image's default serves"
+
+
+def test_compose_grace_periods_outlast_stopping():
+    """gunicorn's graceful timeout, the workers' hard task time limit; the measured times
+    are held below these in tests/deploy/ and tests/shared_kernel/messaging/."""
+    gunicorn = runpy.run_path(str(REPO_ROOT / "config" / "gunicorn.conf.py"))
+    assert compose_grace("web") > gunicorn["graceful_timeout"]
+    assert compose_grace("worker") > settings.CELERY_TASK_TIME_LIMIT
+    assert compose_grace("beat") >= 10
 
 
 def test_image_runs_as_a_non_root_user(dockerfile):
