@@ -258,3 +258,20 @@ def test_the_app_manifests_leave_the_secret_and_the_job_out() -> None:
     ]
     assert any(shlex.split(line)[-1] == "deploy/k8s/app/" for line in applied)
     assert not any("secret.example.yaml" in line for line in applied)
+
+
+POSTGRES_MAX_CONNECTIONS = 100  # PostgreSQL's default `max_connections`
+
+
+def test_at_full_scale_every_thread_and_worker_process_fits_in_postgresqls_connections() -> None:
+    """Each gunicorn thread and each Celery process may hold a connection (CONN_MAX_AGE)."""
+    hpas = objects("HorizontalPodAutoscaler")
+    web = config_map()
+    per_web_pod = int(web["WEB_CONCURRENCY"]) * int(web["GUNICORN_THREADS"])
+    total = hpas["emporium-web"]["spec"]["maxReplicas"] * per_web_pod + 1  # + beat
+    for worker in worker_deployments():
+        [container] = _containers(worker["spec"]["template"]["spec"])
+        [concurrency] = [a.split("=")[1] for a in container["command"] if "--concurrency=" in a]
+        total += hpas[worker["metadata"]["name"]]["spec"]["maxReplicas"] * int(concurrency)
+
+    assert total <= POSTGRES_MAX_CONNECTIONS - 10, f"{total} connections at full scale"
