@@ -7,6 +7,7 @@ Three modes fall out of what is set:
 - production (`DEBUG` off): refuses to start without a real secret key and allowed hosts.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -455,6 +456,9 @@ STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# One line per request at INFO: `request_finished` holds the method, path, status, user and
+# IP; `request_started` adds nothing but its cost, so it is DEBUG (ADR 0022).
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
 PROMETHEUS_EXPORT_MIGRATIONS = False
 LOGGING = logging_config(json=LOG_JSON, level=LOG_LEVEL)
 configure_structlog(json=LOG_JSON)
