@@ -20,7 +20,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,6 +27,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.support.processes import free_port, live_status, wait_until  # noqa: E402
+
 APP, BASELINE = "config.settings", "bench.baseline.settings"
 GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "sync", "--access-logfile", "-"]
 
@@ -157,7 +160,7 @@ def _served(
 def _requests_per_second(
     env: dict[str, str], wsgi: str, seconds: int, target: dict[str, str]
 ) -> float:
-    port = _free_port()
+    port = free_port()
     settings = BASELINE if wsgi.startswith("bench") else APP
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS],
@@ -165,7 +168,10 @@ def _requests_per_second(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
-        _wait_for_port(port)
+        if not wait_until(
+            lambda: live_status(port, timeout=1, host="127.0.0.1") == 200, timeout=30
+        ):
+            sys.exit(f"{wsgi} did not start on {port}")
         url = f"http://127.0.0.1:{port}{target['path']}"
         header = ["-H", f"Authorization: Bearer {target['token']}"] if target["token"] else []
         subprocess.run(["wrk", "-t2", "-c16", "-d2s", *header, url], capture_output=True)  # warm
@@ -182,23 +188,6 @@ def _requests_per_second(
     found = re.search(r"Requests/sec:\s+([\d.]+)", out)
     assert found, out
     return float(found.group(1))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_for_port(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    sys.exit(f"nothing listens on {port}")
 
 
 def _arguments() -> argparse.Namespace:

@@ -23,7 +23,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ from django.db import connection  # noqa: E402
 
 from contexts.identity.application.services import identity_use_cases  # noqa: E402
 from contexts.identity.models import User  # noqa: E402
+from tests.support.processes import free_port, live_status, wait_until  # noqa: E402
 
 REGISTERED = "bench-registered@example.com"
 UNKNOWN = ("bench-unknown-1@example.com", "bench-unknown-2@example.com")
@@ -59,10 +59,11 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     User.objects.filter(email=REGISTERED).delete()
     identity_use_cases().register_user(email=REGISTERED, password=secrets.token_urlsafe(16))
-    port = _free_port()
+    port = free_port()
     server = _start_gunicorn(port)
     try:
-        _wait_until_live(port)
+        if not wait_until(lambda: live_status(port, timeout=1) == 200, timeout=60):
+            sys.exit("gunicorn did not start")
         print(f"gunicorn -c config/gunicorn.conf.py, {options.samples} samples a median")
         for round_ in range(1, options.rounds + 1):
             registered, unknown = _medians(port, REGISTERED, UNKNOWN[0], options.samples)
@@ -138,26 +139,6 @@ def _start_gunicorn(port: int) -> subprocess.Popen[bytes]:
             stderr=log,
             start_new_session=True,
         )
-
-
-def _wait_until_live(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/health/live", headers={"Host": "localhost"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("gunicorn did not start")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _arguments() -> argparse.Namespace:

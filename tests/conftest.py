@@ -7,10 +7,13 @@ fails them.
 """
 
 import os
+import secrets
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
@@ -55,3 +58,18 @@ def admin_user(db: None) -> Any:
     from tests.support.factories import StaffFactory
 
     return StaffFactory(email="admin@example.com", is_superuser=True)
+
+
+@pytest.fixture
+def production_env(tmp_path: Path) -> dict[str, str]:
+    """A clean environment with every setting production (DEBUG off) refuses to start without."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "EMPORIUM_LOCAL_DIR": str(tmp_path / "local"),
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "shop.example.com,testserver",
+        "METRICS_TOKEN": secrets.token_urlsafe(32),
+        "EVENT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    }

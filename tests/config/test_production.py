@@ -5,32 +5,16 @@ since settings are read once per process.
 """
 
 import json
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 A_FERNET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # a valid key, fixed for xdist's ids
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def production_env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "EMPORIUM_LOCAL_DIR": str(tmp_path / "local"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "shop.example.com,testserver",
-        "METRICS_TOKEN": secrets.token_urlsafe(32),
-        "EVENT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    }
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -5,13 +5,11 @@ work under the policy; these show the header, its nonce, and the renderers per m
 
 import json
 import re
-import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from csp.utils import build_policy
 from django.test import Client
 
@@ -106,20 +104,6 @@ print(json.dumps({
     "policy": browsable.get("Content-Security-Policy"),
 }))
 """
-
-
-@pytest.fixture
-def production_env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(tmp_path),
-        "EMPORIUM_LOCAL_DIR": str(tmp_path / "local"),
-        "DEBUG": "false",
-        "SECRET_KEY": secrets.token_urlsafe(60),
-        "ALLOWED_HOSTS": "testserver",
-        "METRICS_TOKEN": secrets.token_urlsafe(32),
-        "EVENT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-    }
 
 
 def probe(env: dict[str, str]) -> dict[str, list[object]]:

@@ -11,7 +11,6 @@ shows the probe finds what it looks for, so the others passing means something. 
 puts nginx with `deploy/nginx.conf` (compose's proxy) in front of a one-thread gunicorn.
 """
 
-import http.client
 import shutil
 import socket
 import sys
@@ -22,13 +21,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.config.test_production import production_env  # noqa: F401  (the same environment)
-from tests.support.processes import start_in_own_group, stop_group, wait_until
+from tests.support.processes import (
+    free_port,
+    live_status,
+    start_in_own_group,
+    stop_group,
+    wait_until,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 CONFIG = "config/gunicorn.conf.py"
 NGINX = shutil.which("nginx")
+HOST = "shop.example.com"  # in the test's ALLOWED_HOSTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn")]
 
@@ -51,25 +56,6 @@ ANSWER_WITHIN = 1.0  # seconds: what issue #14 asks of /health/live under the pr
 Server = Callable[..., int]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def live_status(port: int, *, timeout: float) -> int | None:
-    """`/health/live`'s status, or None when it does not answer within `timeout` seconds."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", "/health/live", headers={"Host": "shop.example.com"})
-        return connection.getresponse().status
-    except OSError:  # refused, reset or timed out
-        return None
-    finally:
-        connection.close()
-
-
 def open_slow_clients(port: int, count: int, stack: ExitStack) -> list[socket.socket]:
     clients = []
     for _ in range(count):
@@ -82,7 +68,7 @@ def open_slow_clients(port: int, count: int, stack: ExitStack) -> list[socket.so
 
 @pytest.fixture
 def server(
-    production_env: dict[str, str],  # noqa: F811
+    production_env: dict[str, str],
     tmp_path: Path,
 ) -> Iterator[Server]:
     """Start gunicorn with the given arguments in production mode; the port it listens on.
@@ -101,7 +87,7 @@ def server(
             command, cwd=ROOT, env=environment, log=tmp_path / f"gunicorn-{port}.log"
         )
         started.append(process)
-        if not wait_until(lambda: live_status(port, timeout=1) == 200, timeout=60):
+        if not wait_until(lambda: live_status(port, host=HOST, timeout=1) == 200, timeout=60):
             log = (tmp_path / f"gunicorn-{port}.log").read_text()
             pytest.fail(f"gunicorn did not start:\n{log[-3000:]}")
         return port
@@ -118,7 +104,7 @@ def test_the_probe_starves_the_old_two_sync_workers(server: Server) -> None:
     with ExitStack() as stack:
         open_slow_clients(port, 2, stack)
 
-        assert live_status(port, timeout=ANSWER_WITHIN) is None
+        assert live_status(port, host=HOST, timeout=ANSWER_WITHIN) is None
 
 
 def test_health_answers_within_a_second_while_slow_clients_hold_connections(
@@ -131,7 +117,7 @@ def test_health_answers_within_a_second_while_slow_clients_hold_connections(
 
         for _ in range(5):
             started = time.monotonic()
-            assert live_status(port, timeout=ANSWER_WITHIN) == 200
+            assert live_status(port, host=HOST, timeout=ANSWER_WITHIN) == 200
             assert time.monotonic() - started < ANSWER_WITHIN
 
 
@@ -150,7 +136,7 @@ def test_a_body_that_stops_arriving_is_given_up_and_frees_its_thread(server: Ser
         status_line = client.recv(64).split(b"\r\n", 1)[0]
 
     assert status_line.startswith(b"HTTP/1.1 4"), status_line
-    assert live_status(port, timeout=ANSWER_WITHIN) == 200
+    assert live_status(port, host=HOST, timeout=ANSWER_WITHIN) == 200
 
 
 @pytest.mark.skipif(NGINX is None, reason="needs nginx: apt-get install nginx-light")
@@ -176,7 +162,7 @@ def test_behind_nginx_slow_clients_cost_gunicorn_no_thread(server: Server, tmp_p
         log=tmp_path / "nginx.log",
     )
     try:
-        assert wait_until(lambda: live_status(front, timeout=1) == 200, timeout=30), (
+        assert wait_until(lambda: live_status(front, host=HOST, timeout=1) == 200, timeout=30), (
             tmp_path / "nginx.log"
         ).read_text()[-3000:]
 
@@ -185,7 +171,7 @@ def test_behind_nginx_slow_clients_cost_gunicorn_no_thread(server: Server, tmp_p
 
             for _ in range(5):
                 started = time.monotonic()
-                assert live_status(front, timeout=ANSWER_WITHIN) == 200
+                assert live_status(front, host=HOST, timeout=ANSWER_WITHIN) == 200
                 assert time.monotonic() - started < ANSWER_WITHIN
     finally:
         stop_group(nginx, grace=10)

@@ -23,10 +23,15 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from tests.config.test_production import production_env  # noqa: F401  (the same environment)
 from tests.deploy.files import ROOT, grace
 from tests.shared_kernel.messaging.workers import this_tests_database_url
-from tests.support.processes import start_in_own_group, stop_group, wait_until
+from tests.support.processes import (
+    free_port,
+    live_status,
+    start_in_own_group,
+    stop_group,
+    wait_until,
+)
 
 pytestmark = [
     pytest.mark.postgres,
@@ -38,25 +43,6 @@ pytestmark = [
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 HOST = "shop.example.com"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def live_status(port: int, *, timeout: float) -> int | None:
-    """/health/live's status, or None when no answer comes (refused, reset, timed out)."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        connection.request("GET", "/health/live", headers={"Host": HOST})
-        return connection.getresponse().status
-    except OSError:
-        return None
-    finally:
-        connection.close()
 
 
 def registration(email: str) -> tuple[bytes, bytes]:
@@ -76,7 +62,7 @@ def registration(email: str) -> tuple[bytes, bytes]:
 
 
 def test_sigterm_finishes_the_request_in_flight_serves_no_new_one_and_exits_cleanly(
-    production_env: dict[str, str],  # noqa: F811
+    production_env: dict[str, str],
     tmp_path: Path,
 ) -> None:
     port = free_port()
@@ -95,7 +81,7 @@ def test_sigterm_finishes_the_request_in_flight_serves_no_new_one_and_exits_clea
         [GUNICORN, "-c", "config/gunicorn.conf.py"], cwd=ROOT, env=env, log=log
     )
     try:
-        started = wait_until(lambda: live_status(port, timeout=2) == 200, timeout=90)
+        started = wait_until(lambda: live_status(port, host=HOST, timeout=2) == 200, timeout=90)
         assert started, log.read_text()[-3000:]
         email = f"in-flight-{secrets.token_hex(4)}@example.com"
         head, body = registration(email)
@@ -107,7 +93,7 @@ def test_sigterm_finishes_the_request_in_flight_serves_no_new_one_and_exits_clea
         server.send_signal(signal.SIGTERM)
         time.sleep(1.0)  # the workers have the signal: they stop accepting
         with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            newcomer = pool.submit(live_status, port, timeout=60)
+            newcomer = pool.submit(live_status, port, host=HOST, timeout=60)
             time.sleep(0.5)
             in_flight.sendall(body[10:])
             response = http.client.HTTPResponse(in_flight)
@@ -127,4 +113,4 @@ def test_sigterm_finishes_the_request_in_flight_serves_no_new_one_and_exits_clea
     assert newcomer_status is None, "a request arriving after SIGTERM was served"
     assert code == 0, log.read_text()[-3000:]
     assert took < grace("web")
-    assert live_status(port, timeout=2) is None, "the port still answers"
+    assert live_status(port, host=HOST, timeout=2) is None, "the port still answers"

@@ -6,8 +6,10 @@ signals sent reach exactly the processes the test started.
 """
 
 import contextlib
+import http.client
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Callable, Sequence
@@ -62,3 +64,24 @@ def wait_until(
             meanwhile()
         time.sleep(interval)
     return done()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nothing listens on, for a server the caller starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def live_status(port: int, *, timeout: float, host: str = "localhost") -> int | None:
+    """`/health/live`'s status on 127.0.0.1:`port`, or None when no answer comes within
+    `timeout` seconds (refused, reset, timed out)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        connection.request("GET", "/health/live", headers={"Host": host})
+        return connection.getresponse().status
+    except OSError:
+        return None
+    finally:
+        connection.close()
