@@ -25,9 +25,9 @@ from tests.deploy.files import grace
 from tests.messaging_testapp.events import WorkerProbed
 from tests.messaging_testapp.handlers import LINGER_RUN, WORKER_SUBSCRIBER, record_worker_probe
 from tests.messaging_testapp.models import Effect
-from tests.shared_kernel.messaging.test_workers import _forget_queue
 from tests.shared_kernel.messaging.workers import (
     Worker,
+    forget_queue,
     start_beat,
     start_worker,
     this_tests_database_url,
@@ -66,7 +66,7 @@ def queue(subscribe: Any, settings: Settings) -> Iterator[str]:
     settings.OUTBOX_RETRY_BACKOFF_SECONDS = 0.2
     subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=name)
     yield name
-    _forget_queue(name)
+    forget_queue(name)
 
 
 @pytest.fixture

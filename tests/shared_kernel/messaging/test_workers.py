@@ -2,7 +2,6 @@
 the worker is killed mid-batch, the broker loses every queued message, or the workers stay
 stopped longer than every attempt's lease put together."""
 
-import json
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,7 @@ from tests.messaging_testapp.handlers import (
 from tests.messaging_testapp.models import Effect
 from tests.shared_kernel.messaging.workers import (
     Worker,
+    forget_queue,
     start_beat,
     start_worker,
     this_tests_database_url,
@@ -72,7 +72,7 @@ def queue(subscribe: Any, settings: Settings) -> Iterator[str]:
     subscribe(WorkerProbed, record_worker_probe, name=WORKER_SUBSCRIBER, queue=name)
     subscribe(UserRegistered, record_registration, name=REGISTRATION_SUBSCRIBER, queue=name)
     yield name
-    _forget_queue(name)
+    forget_queue(name)
 
 
 @pytest.fixture
@@ -174,7 +174,7 @@ def test_messages_the_broker_lost_are_handed_over_again(
     effects: type[Effect], start: StartWorker, queue: str
 ) -> None:
     publish(50, run="lost")
-    _forget_queue(queue)  # Redis keeps nothing on disk here: a restart loses the queue
+    forget_queue(queue)  # Redis keeps nothing on disk here: a restart loses the queue
 
     start()
 
@@ -275,15 +275,3 @@ def _settled_long_ago() -> uuid.UUID:
     OutboxEvent.objects.filter(pk=event.pk).update(occurred_at=old)
     Delivery.objects.filter(event=event).update(status=Delivery.Status.DONE, settled_at=old)
     return event.pk
-
-
-def _forget_queue(queue: str) -> None:
-    """Delete the queue's messages, and those a killed worker left unacknowledged."""
-    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
-    for key in broker.scan_iter(match=f"{queue}*"):
-        broker.delete(key)
-    for tag, raw in broker.hgetall("unacked").items():
-        _message, _exchange, routing_key = json.loads(raw)
-        if routing_key == queue:
-            broker.hdel("unacked", tag)
-            broker.zrem("unacked_index", tag)

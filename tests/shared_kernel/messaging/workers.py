@@ -4,12 +4,14 @@ Started, stopped and killed through `tests/support/processes.py`, each in its ow
 process group, so a signal reaches exactly the processes the test started.
 """
 
+import json
 import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -63,3 +65,15 @@ def start_beat(env: dict[str, str], log: Path) -> Worker:
     full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": TEST_SETTINGS, **env}
     process = start_in_own_group(command, cwd=PROJECT_DIR, env=full_env, log=log)
     return Worker(process=process, log=log)
+
+
+def forget_queue(queue: str) -> None:
+    """Delete the queue's messages, and those a killed worker left unacknowledged."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in broker.scan_iter(match=f"{queue}*"):
+        broker.delete(key)
+    for tag, raw in broker.hgetall("unacked").items():
+        _message, _exchange, routing_key = json.loads(raw)
+        if routing_key == queue:
+            broker.hdel("unacked", tag)
+            broker.zrem("unacked_index", tag)
