@@ -68,6 +68,11 @@ INSTALLED_APPS = [
     "shared_kernel.messaging.apps.MessagingConfig",
     # Bounded contexts: each is one Django app (ARCHITECTURE.md §1).
     "contexts.identity.apps.IdentityConfig",
+    "contexts.catalog.apps.CatalogConfig",
+    "contexts.inventory.apps.InventoryConfig",
+    "contexts.ordering.apps.OrderingConfig",
+    "contexts.payments.apps.PaymentsConfig",
+    "contexts.notifications.apps.NotificationsConfig",
 ]
 
 MIDDLEWARE = [
@@ -429,6 +434,22 @@ OUTBOX_RETRY_BACKOFF_MAX_SECONDS = env.float("OUTBOX_RETRY_BACKOFF_MAX_SECONDS",
 IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 NOTIFICATION_LOG_RETENTION_DAYS = env.int("NOTIFICATION_LOG_RETENTION_DAYS", default=90)
 RESERVATION_TTL_SECONDS = env.int("RESERVATION_TTL_SECONDS", default=900)
+RESERVATION_EXPIRY_INTERVAL_SECONDS = env.float("RESERVATION_EXPIRY_INTERVAL_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["inventory-expire-reservations"] = {
+    "task": "inventory.expire_reservations",
+    "schedule": RESERVATION_EXPIRY_INTERVAL_SECONDS,
+    "options": {"queue": "inventory", "expires": RESERVATION_EXPIRY_INTERVAL_SECONDS},
+}
+CELERY_BEAT_SCHEDULE["ordering-prune-idempotency-keys"] = {
+    "task": "ordering.prune_idempotency_keys",
+    "schedule": crontab(minute=23),
+    "options": {"queue": "ordering"},
+}
+CELERY_BEAT_SCHEDULE["notifications-prune-delivery-log"] = {
+    "task": "notifications.prune_delivery_log",
+    "schedule": crontab(minute=41, hour=3),
+    "options": {"queue": "notifications"},
+}
 
 CELERY_BEAT_SCHEDULE["flush-expired-jwt"] = {
     "task": "shared_kernel.housekeeping.flush_expired_tokens",

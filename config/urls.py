@@ -7,6 +7,10 @@ from shared_kernel.observability import health, metrics
 
 api_v1 = [
     path("", include("contexts.identity.api.urls")),
+    path("catalog/", include("contexts.catalog.api.urls")),
+    path("inventory/", include("contexts.inventory.api.urls")),
+    path("orders", include("contexts.ordering.api.urls")),
+    path("payments", include("contexts.payments.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,1 @@
+"""Back-office screens for inventory; they change state only through its use cases."""
