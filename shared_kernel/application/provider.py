@@ -4,6 +4,8 @@ A context's composition root provides it from `AppConfig.ready`; doors (API, adm
 other contexts fetch it by calling the provider; tests may provide one built on fakes.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -21,3 +23,14 @@ class Provider(Generic[T]):
         if self._value is None:
             raise RuntimeError(f"{self._what} is not wired: its AppConfig.ready() does it.")
         return self._value
+
+    @contextmanager
+    def overridden(self, value: T) -> Iterator[T]:
+        """Provide `value` inside the block and put back what was provided before (tests:
+        another context's facade replaced by a fake)."""
+        previous = self._value
+        self._value = value
+        try:
+            yield value
+        finally:
+            self._value = previous
