@@ -19,7 +19,7 @@ def test_overridden_puts_back_what_was_provided():
 
 def test_overridden_puts_back_nothing_when_nothing_was_provided():
     provider = Provider[str]("The thing")
-    with pytest.raises(ValueError), provider.overridden("fake"):
-        raise ValueError
+    with pytest.raises(ValueError, match="in the block"), provider.overridden("fake"):
+        raise ValueError("in the block")
     with pytest.raises(RuntimeError):
         provider()
