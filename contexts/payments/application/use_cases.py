@@ -1,0 +1,251 @@
+"""Payments' use cases: each a frozen dataclass of the ports it needs. The unit of work
+publishes what the payment raised (ARCHITECTURE.md §2); `services.compose_use_cases`
+builds them all.
+
+A charge or a refund is two short units of work around a gateway call made outside any
+transaction (ADR 0028): the payment is recorded with its gateway work due (pending, or a
+refund due) and committed; `SettlePayment` then calls the gateway and records the outcome
+in a second unit of work, conditional on the payment's version and decided on its state
+then, not before: an order closed while the call was in flight is honoured.
+"""
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from contexts.payments.application.ports import (
+    ChargeResult,
+    GatewayEvent,
+    GatewayEventLog,
+    GatewayUnavailable,
+    OrderGates,
+    PaymentGateway,
+    PaymentRepository,
+    Settlements,
+    WebhookReader,
+)
+from contexts.payments.domain.payment import Payment, PaymentId, PaymentStatus
+from shared_kernel.application.clock import Clock
+from shared_kernel.application.unit_of_work import UnitOfWork
+from shared_kernel.domain.aggregate import StaleAggregate
+from shared_kernel.domain.money import Money
+
+NewUnitOfWork = Callable[[], UnitOfWork]
+
+RECORD_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class OpenPayment:
+    """Ordering asks for a payment (`PaymentRequested`): record it pending, charge it after.
+
+    One payment per order: a redelivered or repeated request finds the one there. An order
+    payments already saw closed (its `OrderRejected` came first) gets no payment at all.
+    """
+
+    uow: NewUnitOfWork
+    payments: PaymentRepository
+    gates: OrderGates
+    settlements: Settlements
+    clock: Clock
+
+    def __call__(
+        self,
+        *,
+        order_id: uuid.UUID,
+        customer_id: uuid.UUID,
+        amount: Money,
+        payment_method: str,
+    ) -> Payment | None:
+        with self.uow():
+            if self.gates.hold(order_id).is_closed:
+                return None
+            payment = self.payments.find_by_order(order_id)
+            if payment is None:
+                payment = Payment.request(
+                    order_id=order_id,
+                    customer_id=customer_id,
+                    amount=amount,
+                    payment_method=payment_method,
+                    at=self.clock(),
+                )
+                self.payments.add(payment)
+            if payment.status is PaymentStatus.PENDING:
+                self.settlements.settle_after_commit(payment.id)
+        return payment
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class CloseOrderPayment:
+    """The order is rejected or cancelled: void a pending payment (never charged after),
+    return a captured one. An order with no payment yet is closed for good (a tombstone)."""
+
+    uow: NewUnitOfWork
+    payments: PaymentRepository
+    gates: OrderGates
+    settlements: Settlements
+    clock: Clock
+
+    def __call__(self, *, order_id: uuid.UUID, sequence: int) -> Payment | None:
+        with self.uow():
+            self.gates.hold(order_id)
+            self.gates.close(order_id, sequence=sequence, at=self.clock())
+            payment = self.payments.find_by_order(order_id)
+            if payment is None:
+                return None
+            if payment.status is PaymentStatus.PENDING:
+                payment.void()
+                self.payments.save(payment)
+            elif payment.status is PaymentStatus.CAPTURED and not payment.refund_due:
+                payment.request_refund()
+                self.payments.save(payment)
+                self.settlements.settle_after_commit(payment.id)
+        return payment
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SettlePayment:
+    """Do a payment's gateway work: charge a pending one, return money that is due back.
+
+    Run after the commit that made the work due, and again by the sweep for work whose run
+    was lost. Any number of runs charge once: the gateway sees the same idempotency key.
+    """
+
+    uow: NewUnitOfWork
+    payments: PaymentRepository
+    gateway: PaymentGateway
+    settlements: Settlements
+
+    def __call__(self, *, payment_id: PaymentId) -> Payment:
+        payment = self.payments.get(payment_id)
+        if payment.status is PaymentStatus.PENDING:
+            return self._charge(payment)
+        if payment.refund_due:
+            return self._refund(payment)
+        return payment
+
+    def _charge(self, payment: Payment) -> Payment:
+        try:
+            result = self.gateway.charge(payment)
+        except GatewayUnavailable:
+            result = ChargeResult.failed("gateway_unavailable")
+        return self._record(payment.id, lambda current: self._apply_charge(current, result))
+
+    def _apply_charge(self, payment: Payment, result: ChargeResult) -> None:
+        if result.is_captured:
+            payment.charge_landed(reference=result.reference)
+            if payment.refund_due:  # the order closed while the charge was in flight
+                self.settlements.settle_after_commit(payment.id)
+        elif result.failure_reason is not None and payment.status is PaymentStatus.PENDING:
+            payment.fail(reason=result.failure_reason, reference=result.reference)
+
+    def _refund(self, payment: Payment) -> Payment:
+        self.gateway.refund(payment)  # GatewayUnavailable: still due, the sweep tries again
+        return self._record(payment.id, _apply_refund)
+
+    def _record(self, payment_id: PaymentId, apply: Callable[[Payment], None]) -> Payment:
+        """Apply the gateway's answer to the payment as it is now, in a unit of work of its
+        own; a change made meanwhile (a stale save) is read again and the answer reapplied."""
+        for attempt in range(1, RECORD_ATTEMPTS + 1):
+            try:
+                with self.uow():
+                    payment = self.payments.get(payment_id)
+                    before = _state(payment)
+                    apply(payment)
+                    if _state(payment) != before:
+                        self.payments.save(payment)
+                return payment
+            except StaleAggregate:
+                if attempt == RECORD_ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def _apply_refund(payment: Payment) -> None:
+    if payment.refund_due:
+        payment.refunded()
+
+
+def _state(payment: Payment) -> tuple[object, ...]:
+    return (payment.status, payment.refund_due, payment.gateway_reference)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ReconcileGatewayEvent:
+    """A signed gateway webhook: bring our payment in line with what the gateway did.
+
+    Each gateway event is processed once (a replay changes nothing); an event about a
+    charge that is not ours, or already reflected, changes nothing either. A charge whose
+    synchronous answer was lost lands here.
+    """
+
+    uow: NewUnitOfWork
+    payments: PaymentRepository
+    webhooks: WebhookReader
+    gateway_events: GatewayEventLog
+    settlements: Settlements
+
+    def __call__(self, *, payload: bytes, signature: str) -> Payment | None:
+        event = self.webhooks.read(payload, signature)
+        if event is None:
+            return None
+        with self.uow():
+            if not self.gateway_events.first_time(event.event_id):
+                return None
+            payment = self._payment_of(event)
+            if payment is None:
+                return None
+            before = _state(payment)
+            self._apply(payment, event)
+            if _state(payment) != before:
+                self.payments.save(payment)
+        return payment
+
+    def _payment_of(self, event: GatewayEvent) -> Payment | None:
+        """By our id in the charge's metadata (set before the gateway answered, so a charge
+        whose answer was lost is found), else by the gateway's reference."""
+        if event.payment_id is not None:
+            found = self.payments.find(event.payment_id)
+            if found is not None:
+                return found
+        return self.payments.find_by_reference(event.reference) if event.reference else None
+
+    def _apply(self, payment: Payment, event: GatewayEvent) -> None:
+        if event.kind == "charge_succeeded":
+            payment.charge_landed(reference=event.reference)
+            if payment.refund_due:
+                self.settlements.settle_after_commit(payment.id)
+        elif event.kind == "charge_failed" and payment.status is PaymentStatus.PENDING:
+            payment.fail(reason=event.failure_reason, reference=event.reference)
+        elif event.kind == "charge_refunded" and (
+            payment.status is PaymentStatus.CAPTURED or payment.refund_due
+        ):
+            payment.refunded()
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class SweepSettlements:
+    """Run again the gateway work whose settlement was lost (beat, every minute or so)."""
+
+    uow: NewUnitOfWork
+    payments: PaymentRepository
+    gateway: PaymentGateway
+    settlements: Settlements
+    clock: Clock
+    settle_grace: Callable[[], timedelta]
+
+    def __call__(self) -> list[PaymentId]:
+        settle = SettlePayment(
+            uow=self.uow,
+            payments=self.payments,
+            gateway=self.gateway,
+            settlements=self.settlements,
+        )
+        due = self.payments.awaiting_gateway(untouched_since=self.clock() - self.settle_grace())
+        for payment_id in due:
+            try:
+                settle(payment_id=payment_id)
+            except GatewayUnavailable:
+                continue  # a refund the gateway would not take: still due, next sweep
+        return due
