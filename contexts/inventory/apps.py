@@ -11,6 +11,7 @@ class InventoryConfig(AppConfig):
 
         Imported here, not at the top: they load models, which needs the app registry ready.
         """
-        from contexts.inventory import bootstrap
+        from contexts.inventory import bootstrap, subscribers
 
         bootstrap.wire()
+        subscribers.register()
