@@ -472,6 +472,21 @@ PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="sandbox")
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Stripe calls (ADR 0028): each attempt bounded, transient failures retried with backoff,
+# a circuit breaker that stops calling a gateway that keeps failing.
+STRIPE_TIMEOUT_SECONDS = env.float("STRIPE_TIMEOUT_SECONDS", default=10.0)
+STRIPE_MAX_RETRIES = env.int("STRIPE_MAX_RETRIES", default=2)
+STRIPE_RETRY_BACKOFF_SECONDS = env.float("STRIPE_RETRY_BACKOFF_SECONDS", default=0.5)
+PAYMENT_BREAKER_FAIL_MAX = env.int("PAYMENT_BREAKER_FAIL_MAX", default=5)
+PAYMENT_BREAKER_RESET_SECONDS = env.float("PAYMENT_BREAKER_RESET_SECONDS", default=30.0)
+# A charge or refund not settled this long after it was due is run again by the sweep.
+PAYMENT_SETTLE_GRACE_SECONDS = env.float("PAYMENT_SETTLE_GRACE_SECONDS", default=120.0)
+PAYMENT_SWEEP_INTERVAL_SECONDS = env.float("PAYMENT_SWEEP_INTERVAL_SECONDS", default=60.0)
+CELERY_BEAT_SCHEDULE["payments-sweep-settlements"] = {
+    "task": "payments.sweep_settlements",
+    "schedule": PAYMENT_SWEEP_INTERVAL_SECONDS,
+    "options": {"queue": "payments", "expires": PAYMENT_SWEEP_INTERVAL_SECONDS},
+}
 
 # --- Observability (§7) ----------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

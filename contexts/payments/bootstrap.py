@@ -1,0 +1,62 @@
+"""Payments' composition root: the one place that picks adapters for the ports.
+
+`PaymentsConfig.ready()` calls `wire()` once Django's apps are loaded; the gateway is the
+one `PAYMENT_GATEWAY` names (`sandbox`, the default, or `stripe`).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from contexts.payments.application.ports import PaymentGateway
+from contexts.payments.application.services import (
+    PaymentsPorts,
+    compose_use_cases,
+    payment_queries,
+    payments_use_cases,
+)
+from contexts.payments.infrastructure.repositories import (
+    DjangoGatewayEventLog,
+    DjangoOrderGates,
+    DjangoPaymentQueries,
+    DjangoPaymentRepository,
+)
+from contexts.payments.infrastructure.sandbox import SandboxGateway
+from contexts.payments.infrastructure.settlements import CeleryAfterCommitSettlements
+from contexts.payments.infrastructure.stripe_webhooks import StripeWebhookReader
+from shared_kernel.application.clock import utc_now
+from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
+
+
+def settle_grace() -> timedelta:
+    """Read at each sweep, so a changed setting (or a test's override) applies."""
+    return timedelta(seconds=settings.PAYMENT_SETTLE_GRACE_SECONDS)
+
+
+def configured_gateway() -> PaymentGateway:
+    if settings.PAYMENT_GATEWAY == "sandbox":
+        return SandboxGateway()
+    raise ImproperlyConfigured(
+        f"PAYMENT_GATEWAY={settings.PAYMENT_GATEWAY!r}: use 'sandbox' or 'stripe'."
+    )
+
+
+def django_ports(gateway: PaymentGateway | None = None) -> PaymentsPorts:
+    return PaymentsPorts(
+        uow=DjangoUnitOfWork,
+        payments=DjangoPaymentRepository(),
+        gates=DjangoOrderGates(),
+        settlements=CeleryAfterCommitSettlements(),
+        gateway=gateway or configured_gateway(),
+        webhooks=StripeWebhookReader(),
+        gateway_events=DjangoGatewayEventLog(),
+        clock=utc_now,
+        settle_grace=settle_grace,
+    )
+
+
+def wire(gateway: PaymentGateway | None = None) -> None:
+    """Tests may pass a gateway of their own (a fake, or Stripe aimed at a fake server)."""
+    payments_use_cases.provide(compose_use_cases(django_ports(gateway)))
+    payment_queries.provide(DjangoPaymentQueries())

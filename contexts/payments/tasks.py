@@ -1,0 +1,27 @@
+"""Payments' Celery tasks, on the payments queue: a payment's gateway work, run outside
+any transaction (ADR 0028), and beat's sweep for work whose run was lost."""
+
+import structlog
+from celery import shared_task
+
+from contexts.payments.application.services import payments_use_cases
+from contexts.payments.domain.payment import PaymentId
+
+logger = structlog.get_logger(__name__)
+
+
+@shared_task(name="payments.settle_payment", queue="payments", ignore_result=True)
+def settle_payment(payment_id: str) -> str:
+    """Charge a pending payment or return money due back; any number of runs charge once.
+    A run that fails leaves the work due: the sweep runs it again."""
+    payment = payments_use_cases().settle_payment(payment_id=PaymentId(payment_id))
+    logger.info("payment_settled", payment_id=payment_id, status=payment.status.value)
+    return payment.status.value
+
+
+@shared_task(name="payments.sweep_settlements", queue="payments", ignore_result=True)
+def sweep_settlements() -> int:
+    swept = payments_use_cases().sweep_settlements()
+    if swept:
+        logger.warning("payment_settlements_swept", payments=[str(p) for p in swept])
+    return len(swept)
