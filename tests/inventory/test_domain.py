@@ -26,7 +26,13 @@ from contexts.inventory.domain.reservation import (
     ReservationStatus,
     merged_lines,
 )
-from contexts.inventory.domain.stock import MovementKind, Stock, sku_code, stock_id
+from contexts.inventory.domain.stock import (
+    MAX_ON_HAND,
+    MovementKind,
+    Stock,
+    sku_code,
+    stock_id,
+)
 from shared_kernel.domain.events import IntegrationEvent
 
 NOW = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -107,6 +113,15 @@ class TestStock:
             -6,
             "stocktake found fewer",
         )
+
+    def test_on_hand_has_a_ceiling(self) -> None:
+        stock = a_stock(on_hand=MAX_ON_HAND - 1)
+        with pytest.raises(InvalidQuantity):
+            stock.restock(2, by=STAFF, at=NOW)
+        with pytest.raises(InvalidQuantity):
+            stock.adjust(2, reason="found", by=STAFF, at=NOW)
+        assert stock.on_hand == MAX_ON_HAND - 1
+        assert not stock.has_changes
 
     def test_adjust_never_goes_below_what_is_reserved(self) -> None:
         stock = a_stock(on_hand=10, reserved=4)

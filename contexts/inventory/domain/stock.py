@@ -8,6 +8,7 @@ catalog's availability read model keeps the newest. The rules:
   minus reserved) is what an order may still take;
 - a restock adds a positive quantity; an adjustment corrects the count by a non-zero
   signed quantity, with a reason, and never below what is reserved;
+- on hand never exceeds `MAX_ON_HAND`;
 - restocks and adjustments are kept as `StockMovement`s (who, when, how much, why).
 
 Holding, committing and returning stock for orders is driven by `Reservation`; which rows
@@ -31,6 +32,7 @@ from shared_kernel.domain.aggregate import AggregateRoot
 
 SKU_CODE_MAX_LENGTH = 64
 REASON_MAX_LENGTH = 200
+MAX_ON_HAND = 1_000_000_000  # far above any shelf, well inside the column's range
 _SKU_NAMESPACE = uuid.UUID("8a4f3c2e-6b1d-5e7a-9c0f-2d4b6e8a1c3f")
 
 
@@ -93,6 +95,7 @@ class Stock(AggregateRoot):
     def restock(self, quantity: int, *, by: uuid.UUID | None, at: datetime) -> StockMovement:
         if quantity <= 0:
             raise InvalidQuantity("A restock adds a quantity greater than zero.")
+        self._require_room_for(quantity)
         self._on_hand += quantity
         self._changed()
         return self._movement(MovementKind.RESTOCK, quantity, "", by=by, at=at)
@@ -114,6 +117,7 @@ class Stock(AggregateRoot):
             raise BelowReserved(
                 sku=self.sku, on_hand=self._on_hand, reserved=self._reserved, quantity=quantity
             )
+        self._require_room_for(quantity)
         self._on_hand += quantity
         self._changed()
         return self._movement(MovementKind.ADJUSTMENT, quantity, reason, by=by, at=at)
@@ -157,6 +161,10 @@ class Stock(AggregateRoot):
         """Units of a cancelled order return to the shelf."""
         self._on_hand += quantity
         self._changed()
+
+    def _require_room_for(self, quantity: int) -> None:
+        if self._on_hand + quantity > MAX_ON_HAND:
+            raise InvalidQuantity(f"On hand would exceed {MAX_ON_HAND}.")
 
     def _require_available(self, quantity: int) -> None:
         if not self.can_supply(quantity):
