@@ -67,8 +67,9 @@ class Email:
 
     def redacted(self, text: str) -> str:
         """`text` with this email's secret values masked."""
-        for key in self.template.secret_keys:
-            secret = self.context.get(key)
-            if secret:
-                text = text.replace(secret, MASK)
+        secrets = (self.context.get(key, "") for key in self.template.secret_keys)
+        for secret in sorted(
+            filter(None, secrets), key=len, reverse=True
+        ):  # a link holds its token
+            text = text.replace(secret, MASK)
         return text
