@@ -28,7 +28,7 @@ def problem(response: Any, status: int) -> dict[str, Any]:
 
 @pytest.fixture
 def staff(api: APIClient) -> Any:
-    member = StaffFactory()
+    member = StaffFactory.create()
     api.force_authenticate(member)
     return member
 
@@ -61,7 +61,7 @@ class TestWhoMayCall:
         response = getattr(api, method)(path, body, format="json")
         problem(response, 401)
         assert response.has_header("WWW-Authenticate")
-        api.force_authenticate(UserFactory())
+        api.force_authenticate(UserFactory.create())
         problem(getattr(api, method)(path, body, format="json"), 403)
         assert stock_of("SHIRT-M") == (10, 0)
 
