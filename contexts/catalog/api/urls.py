@@ -1,3 +1,21 @@
-from django.urls import URLPattern
+"""Catalog's routes under `/api/v1/catalog/` (no trailing slashes, ARCHITECTURE.md §5)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from contexts.catalog.api import views
+
+urlpatterns: list[URLPattern] = [
+    path("categories", views.CategoriesView.as_view(), name="catalog-categories"),
+    path("products", views.ProductsView.as_view(), name="catalog-products"),
+    path("products/<slug:slug>", views.ProductView.as_view(), name="catalog-product"),
+    path("products/<slug:slug>/skus", views.ProductSkusView.as_view(), name="catalog-product-skus"),
+    path(
+        "products/<slug:slug>/publish", views.PublishView.as_view(), name="catalog-product-publish"
+    ),
+    path(
+        "products/<slug:slug>/unpublish",
+        views.UnpublishView.as_view(),
+        name="catalog-product-unpublish",
+    ),
+    path("skus/<str:code>", views.SkuView.as_view(), name="catalog-sku"),
+]

@@ -5,6 +5,7 @@ Each has Django's adapter (`infrastructure/`) and the tests' in-memory fake
 (`application/queries.py`).
 """
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -84,6 +85,10 @@ class CachedPage:
 
     body: bytes
     etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> "CachedPage":
+        return cls(body=body, etag=f'"{hashlib.sha256(body).hexdigest()[:32]}"')
 
 
 class ProductPageCache(ABC):

@@ -1,0 +1,157 @@
+"""Catalog's HTTP shapes: explicit fields in; out, the DTOs rendered by `presenters.py`
+and described here for the OpenAPI schema."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from contexts.catalog.domain.values import (
+    DESCRIPTION_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    SKU_CODE_MAX_LENGTH,
+    SLUG_MAX_LENGTH,
+)
+from shared_kernel.api.fields import StrictCharField
+from shared_kernel.domain.errors import RuleViolated
+from shared_kernel.domain.money import Money
+
+MONEY_SCHEMA = {
+    "type": "object",
+    "required": ["amount", "currency"],
+    "properties": {
+        "amount": {"type": "string", "pattern": r"^\d{1,9}(\.\d{1,3})?$", "example": "19.90"},
+        "currency": {"type": "string", "minLength": 3, "maxLength": 3, "example": "EUR"},
+    },
+}
+
+
+@extend_schema_field(MONEY_SCHEMA)
+class MoneyField(serializers.Field):
+    """`{"amount": "19.90", "currency": "EUR"}` in and out (ARCHITECTURE.md §5)."""
+
+    default_error_messages = {
+        "invalid": 'Expected {"amount": "<decimal>", "currency": "<ISO 4217 code>"}.',
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.amount = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
+        self.currency = StrictCharField(min_length=3, max_length=3)
+
+    def to_internal_value(self, data: Any) -> Money:
+        if not isinstance(data, dict) or set(data) != {"amount", "currency"}:
+            self.fail("invalid")
+        if not isinstance(data["amount"], str | int):
+            self.fail("invalid")
+        amount = self.amount.run_validation(data["amount"])
+        currency = self.currency.run_validation(data["currency"])
+        try:
+            return Money(amount, currency)
+        except RuleViolated as refused:
+            raise serializers.ValidationError(refused.detail) from refused
+
+    def to_representation(self, value: Money) -> dict[str, str]:
+        return value.to_dict()
+
+
+def _attributes_field(**kwargs: Any) -> serializers.DictField:
+    return serializers.DictField(child=StrictCharField(allow_blank=True), **kwargs)
+
+
+class CategoryCreateSerializer(serializers.Serializer[Any]):
+    slug = StrictCharField(max_length=SLUG_MAX_LENGTH)
+    name = StrictCharField(max_length=NAME_MAX_LENGTH)
+    parent = StrictCharField(  # type: ignore[assignment]  # a field named like Field.parent
+        max_length=SLUG_MAX_LENGTH, allow_null=True, default=None
+    )
+
+
+class CategorySerializer(serializers.Serializer[Any]):
+    """A category with its children, to any depth."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["children"] = CategorySerializer(many=True)
+        return fields
+
+
+class CreatedCategorySerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    parent = serializers.CharField(allow_null=True)  # type: ignore[assignment]
+
+
+class SkuInputSerializer(serializers.Serializer[Any]):
+    code = StrictCharField(max_length=SKU_CODE_MAX_LENGTH)
+    attributes = _attributes_field(default=dict)
+    price = MoneyField()
+
+
+class SkuUpdateSerializer(serializers.Serializer[Any]):
+    attributes = _attributes_field(required=False)
+    price = MoneyField(required=False)
+
+
+class ProductCreateSerializer(serializers.Serializer[Any]):
+    name = StrictCharField(max_length=NAME_MAX_LENGTH)
+    slug = StrictCharField(max_length=SLUG_MAX_LENGTH, required=False)
+    description = StrictCharField(
+        max_length=DESCRIPTION_MAX_LENGTH, allow_blank=True, required=False, default=""
+    )
+    category = StrictCharField(max_length=SLUG_MAX_LENGTH)
+    skus = SkuInputSerializer(many=True, required=False, default=list)
+
+
+class ProductUpdateSerializer(serializers.Serializer[Any]):
+    name = StrictCharField(max_length=NAME_MAX_LENGTH, required=False)
+    description = StrictCharField(
+        max_length=DESCRIPTION_MAX_LENGTH, allow_blank=True, required=False
+    )
+    category = StrictCharField(max_length=SLUG_MAX_LENGTH, required=False)
+
+
+class SkuSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    attributes = serializers.DictField(child=serializers.CharField())
+    price = MoneyField()
+    available = serializers.IntegerField(help_text="How many can be bought now.")
+
+
+class ProductSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField(help_text="The category's slug.")
+    published = serializers.BooleanField(help_text="False for a draft (staff only see one).")
+    in_stock = serializers.BooleanField(help_text="Whether any SKU is available.")
+    skus = SkuSerializer(many=True)
+
+
+class ProductListItemSerializer(serializers.Serializer[Any]):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    category = serializers.CharField(help_text="The category's slug.")
+    price_from = MoneyField(allow_null=True, help_text="The lowest SKU price; null without SKUs.")
+    in_stock = serializers.BooleanField()
+
+
+_BOOLEAN = ("true", "false")
+
+
+class ProductFiltersSerializer(serializers.Serializer[Any]):
+    """The list's query parameters; anything malformed is a 400 naming the parameter."""
+
+    q = serializers.CharField(max_length=200, required=False)
+    category = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False)
+    min_price = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
+    max_price = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
+    in_stock = serializers.ChoiceField(choices=_BOOLEAN, required=False)
+    include_drafts = serializers.ChoiceField(choices=_BOOLEAN, required=False)
+
+
+class DetailOptionsSerializer(serializers.Serializer[Any]):
+    include_drafts = serializers.ChoiceField(choices=_BOOLEAN, required=False)
