@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+"""Ordering's routes under `/api/v1/orders` (no trailing slashes, ARCHITECTURE.md §5)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from contexts.ordering.api import views
+
+urlpatterns: list[URLPattern] = [
+    path("", views.OrdersView.as_view(), name="orders"),
+    path("/<uuid:order_id>", views.OrderDetailView.as_view(), name="order-detail"),
+    path("/<uuid:order_id>/cancel", views.CancelOrderView.as_view(), name="order-cancel"),
+    path("/<uuid:order_id>/ship", views.ShipOrderView.as_view(), name="order-ship"),
+]
