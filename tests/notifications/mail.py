@@ -13,6 +13,8 @@ def sent_to(address: str) -> list[mail.EmailMessage]:
 def reset_token_in(message: mail.EmailMessage) -> str:
     """The token of the reset link the email carries (PASSWORD_RESET_URL's `{token}`)."""
     before, _, after = str(settings.PASSWORD_RESET_URL).partition("{token}")
-    found = re.search(re.escape(before) + r"([A-Za-z0-9_\-]+)" + re.escape(after), message.body)
+    found = re.search(
+        re.escape(before) + r"([A-Za-z0-9_\-]+)" + re.escape(after), str(message.body)
+    )
     assert found, f"no reset link in {message.body!r}"
     return found.group(1)
