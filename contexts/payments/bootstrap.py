@@ -24,6 +24,7 @@ from contexts.payments.infrastructure.repositories import (
 )
 from contexts.payments.infrastructure.sandbox import SandboxGateway
 from contexts.payments.infrastructure.settlements import CeleryAfterCommitSettlements
+from contexts.payments.infrastructure.stripe_gateway import StripeGateway, StripeSettings
 from contexts.payments.infrastructure.stripe_webhooks import StripeWebhookReader
 from shared_kernel.application.clock import utc_now
 from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
@@ -37,6 +38,18 @@ def settle_grace() -> timedelta:
 def configured_gateway() -> PaymentGateway:
     if settings.PAYMENT_GATEWAY == "sandbox":
         return SandboxGateway()
+    if settings.PAYMENT_GATEWAY == "stripe":
+        return StripeGateway(
+            StripeSettings(
+                api_key=settings.STRIPE_API_KEY,
+                api_base=settings.STRIPE_API_BASE,
+                timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS,
+                max_retries=settings.STRIPE_MAX_RETRIES,
+                backoff_seconds=settings.STRIPE_RETRY_BACKOFF_SECONDS,
+                breaker_fail_max=settings.PAYMENT_BREAKER_FAIL_MAX,
+                breaker_reset_seconds=settings.PAYMENT_BREAKER_RESET_SECONDS,
+            )
+        )
     raise ImproperlyConfigured(
         f"PAYMENT_GATEWAY={settings.PAYMENT_GATEWAY!r}: use 'sandbox' or 'stripe'."
     )

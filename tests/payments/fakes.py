@@ -151,7 +151,7 @@ class PaymentsFakes:
         self.gateway_events = InMemoryGatewayEvents()
         self.uow = FakeUnitOfWork(stores=[self.payments, self.gates, self.gateway_events])
         self.settlements = RecordedSettlements()
-        self.gateway = ScriptedGateway()
+        self.gateway: PaymentGateway = ScriptedGateway()
         self.webhooks = FakeWebhooks()
 
     def ports(self) -> PaymentsPorts:

@@ -38,7 +38,7 @@ class StripeWebhookReader(WebhookReader):
         kind = KINDS.get(event["type"])
         if kind is None:
             return None
-        charge = event["data"]["object"]
+        charge = event["data"]["object"].to_dict()
         return GatewayEvent(
             event_id=event["id"],
             kind=kind,
