@@ -31,7 +31,8 @@ class MoneyField(serializers.Field):
     """`{"amount": "19.90", "currency": "EUR"}` in and out (ARCHITECTURE.md §5)."""
 
     default_error_messages = {
-        "invalid": 'Expected {"amount": "<decimal>", "currency": "<ISO 4217 code>"}.',
+        # DRF formats the message: braces doubled.
+        "invalid": 'Expected {{"amount": "<decimal>", "currency": "<ISO 4217 code>"}}.',
     }
 
     def __init__(self, **kwargs: Any) -> None:

@@ -2,7 +2,8 @@
 rendered public detail body and its ETag, a digest of the body.
 
 Each product has a token in the cache naming its current page; `forget` replaces the token
-once the change commits, so the next read misses, renders afresh and gets a new ETag.
+as the change is made and again once it commits, so the next read misses, renders afresh
+and gets a new ETag.
 A reader takes the token before it reads the database: a page rendered from rows read
 before a change is stored under the token that change retired, where nobody looks.
 An accelerator only: with the cache unreachable (`FailOpenRedisCache`) every read misses
@@ -35,7 +36,10 @@ class DjangoProductPageCache(ProductPageCache):
         return page
 
     def forget(self, slug: Slug) -> None:
-        transaction.on_commit(lambda: cache.set(_token_key(slug.value), _new_token(), None))
+        """Now, and again once the change commits: a reader that rendered the page from the
+        rows as they were before the commit stored it under the token replaced then."""
+        _replace_token(slug.value)
+        transaction.on_commit(lambda: _replace_token(slug.value))
 
 
 def _current_token(slug: str) -> str | None:
@@ -46,6 +50,10 @@ def _current_token(slug: str) -> str | None:
         cache.add(key, _new_token(), None)
         token = cache.get(key)
     return token
+
+
+def _replace_token(slug: str) -> None:
+    cache.set(_token_key(slug), _new_token(), None)
 
 
 def _token_key(slug: str) -> str:
