@@ -12,6 +12,7 @@ from contexts.notifications.infrastructure.failure_notes import forget_noted_fai
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.messaging.models import OutboxEvent
 from shared_kernel.messaging.unit_of_work import DjangoUnitOfWork
+from tests.support.processes import free_port
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,16 @@ def instant_retries(settings: SettingsWrapper) -> None:
     """The bus's retries without their backoff, and three attempts before a dead letter."""
     settings.OUTBOX_RETRY_BACKOFF_SECONDS = 0
     settings.OUTBOX_MAX_ATTEMPTS = 3
+
+
+@pytest.fixture
+def smtp_down(settings: SettingsWrapper) -> SettingsWrapper:
+    """SMTP to a local port nothing listens on: every connection is refused."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    return settings
 
 
 @pytest.fixture

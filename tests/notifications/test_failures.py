@@ -16,21 +16,10 @@ from tests.notifications.conftest import publish
 from tests.notifications.mail import reset_token_in, sent_to
 from tests.support.factories import UserFactory
 from tests.support.log_capture import rendered_log_lines
-from tests.support.processes import free_port
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("instant_retries")]
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture
-def smtp_down(settings):
-    """SMTP to a local port nothing listens on: every connection is refused."""
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    return settings
 
 
 def delivery_of(template: str) -> Delivery:
