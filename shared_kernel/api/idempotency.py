@@ -80,7 +80,9 @@ class IdempotencyKeyBase(models.Model):
     class Meta:
         abstract = True
         constraints = (
-            models.UniqueConstraint(fields=("scope", "key"), name="%(app_label)s_idempotency_key"),
+            models.UniqueConstraint(
+                fields=("scope", "key"), name="%(app_label)s_idempotency_key_unique"
+            ),
         )
 
     def __str__(self) -> str:

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             options={
                 'db_table': 'ordering_idempotency_key',
                 'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('scope', 'key'), name='ordering_idempotency_key')],
+                'constraints': [models.UniqueConstraint(fields=('scope', 'key'), name='ordering_idempotency_key_unique')],
             },
         ),
         migrations.CreateModel(

@@ -1,0 +1,158 @@
+"""Writes two requests can make at once, raced over HTTP against the live server on
+PostgreSQL (each request on its own connection, truly in parallel).
+
+- A customer's cancel racing staff's ship on one confirmed order: the order is versioned
+  (`UPDATE … WHERE version = <loaded>`), so exactly one wins, the other gets a 409, and only
+  the winner's event is published. Both requests are held after loading the order until
+  the other has loaded it too, so every round is a real race, not a queue.
+- Twenty requests with one Idempotency-Key at once: the unique (scope, key) lets one run;
+  the others get its answer replayed or a 409 while it runs. One order.
+"""
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from pytest_django.live_server_helper import LiveServer
+
+from contexts.identity.domain.account import UserId
+from contexts.identity.infrastructure.tokens import SimpleJwtSessionTokens
+from contexts.ordering.contracts import OrderCancelled, OrderShipped
+from contexts.ordering.domain.order import Order, OrderId
+from contexts.ordering.infrastructure.repositories import DjangoOrderRepository
+from contexts.ordering.models import Order as OrderRow
+from shared_kernel.api.idempotency import Claim, IdempotencyKeys, KeptAnswer
+from shared_kernel.domain.events import IntegrationEvent
+from shared_kernel.messaging.models import OutboxEvent
+from tests.ordering.conftest import client_of
+from tests.ordering.helpers import ORDERS, confirm, order_body
+from tests.support.factories import StaffFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = 10
+CLIENTS = 20
+TIMEOUT = 30
+
+Answer = tuple[int, dict[str, str], bytes]
+
+
+def call(url: str, token: str, body: dict[str, Any] | None = None, key: str = "") -> Answer:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    if key:
+        headers["Idempotency-Key"] = key
+    request = urllib.request.Request(
+        url, data=json.dumps(body or {}).encode(), headers=headers, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read()
+
+
+def token_of(user: Any) -> str:
+    return SimpleJwtSessionTokens().open(UserId(user.pk)).access
+
+
+class LoadGate:
+    """Holds each order load of a race until both racers have loaded the order (the
+    saga steps that confirm it between rounds pass freely)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.barrier: threading.Barrier | None = None
+        load = DjangoOrderRepository.get
+        gate = self
+
+        def held_get(repository: DjangoOrderRepository, order_id: OrderId) -> Order:
+            order = load(repository, order_id)
+            if gate.barrier is not None:
+                gate.barrier.wait()
+            return order
+
+        monkeypatch.setattr(DjangoOrderRepository, "get", held_get)
+
+
+def test_cancel_racing_ship_one_wins_the_other_is_409(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer, staff = UserFactory(), StaffFactory()
+    cancel_token, ship_token = token_of(customer), token_of(staff)
+    gate = LoadGate(monkeypatch)
+    winners = set()
+    for _ in range(ROUNDS):
+        order_id = client_of(customer).post(ORDERS, order_body(), format="json").json()["id"]
+        confirm(order_id)
+        gate.barrier = threading.Barrier(2, timeout=TIMEOUT)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cancel = pool.submit(call, f"{live_server.url}{ORDERS}/{order_id}/cancel", cancel_token)
+            ship = pool.submit(
+                call,
+                f"{live_server.url}{ORDERS}/{order_id}/ship",
+                ship_token,
+                {"tracking_number": "1Z"},
+            )
+            answers = {"cancel": cancel.result(), "ship": ship.result()}
+        gate.barrier = None
+
+        assert sorted(status for status, _, _ in answers.values()) == [200, 409], answers
+        winner = "cancel" if answers["cancel"][0] == 200 else "ship"
+        loser = answers["ship" if winner == "cancel" else "cancel"]
+        assert json.loads(loser[2])["status"] == 409
+        status, event = WINNING[winner]
+        assert OrderRow.objects.get(pk=order_id).status == status
+        assert after_confirmation(order_id) == [event.event_type]
+        winners.add(winner)
+    assert winners <= {"cancel", "ship"}
+
+
+WINNING: dict[str, tuple[str, type[IntegrationEvent]]] = {
+    "cancel": ("cancelled", OrderCancelled),
+    "ship": ("shipped", OrderShipped),
+}
+
+
+def after_confirmation(order_id: str) -> list[str]:
+    """The events an order published once confirmed: the race's winner's only."""
+    return list(
+        OutboxEvent.objects.filter(aggregate_id=order_id)
+        .exclude(event_type__in=("OrderPlaced", "PaymentRequested", "OrderConfirmed"))
+        .values_list("event_type", flat=True)
+    )
+
+
+def test_twenty_requests_with_one_key_place_one_order(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    customer = UserFactory()
+    token = token_of(customer)
+    held_claims(monkeypatch)
+    url = f"{live_server.url}{ORDERS}"
+
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+        answers = list(pool.map(lambda _: call(url, token, order_body(), key="k"), range(CLIENTS)))
+
+    assert OrderRow.objects.count() == 1
+    statuses = [status for status, _, _ in answers]
+    assert set(statuses) <= {202, 409}, answers
+    accepted = [body for status, _, body in answers if status == 202]
+    assert len({json.loads(body)["id"] for body in accepted}) == 1
+    originals = [a for a in answers if a[0] == 202 and "Idempotent-Replayed" not in a[1]]
+    assert len(originals) == 1
+
+
+def held_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request reaches its INSERT of the key at once: the unique index decides."""
+    gate = threading.Barrier(CLIENTS, timeout=TIMEOUT)
+    claim = IdempotencyKeys.claim
+
+    def claim_together(self: IdempotencyKeys, **kwargs: str) -> Claim | KeptAnswer:
+        gate.wait()
+        return claim(self, **kwargs)
+
+    monkeypatch.setattr(IdempotencyKeys, "claim", claim_together)
