@@ -28,7 +28,7 @@ def staff_client() -> Client:
 @pytest.fixture
 def logged() -> dict[str, EmailDelivery]:
     """A sent shipping email, a failed one (unknown customer) and a sent reset email."""
-    ann = UserFactory(email="ann@example.com", full_name="Ann Lee")
+    ann = UserFactory.create(email="ann@example.com", full_name="Ann Lee")
     publish(events.order_shipped(ann.id))
     deliver_pending()
     publish(events.order_confirmed(uuid.uuid4()))
