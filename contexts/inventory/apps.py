@@ -11,7 +11,9 @@ class InventoryConfig(AppConfig):
 
         Imported here, not at the top: they load models, which needs the app registry ready.
         """
-        from contexts.inventory import bootstrap, subscribers
+        from contexts.inventory import bootstrap, demo, subscribers
+        from shared_kernel.demo import register_demo_loader
 
         bootstrap.wire()
         subscribers.register()
+        register_demo_loader("inventory", demo.load_demo_stock)
