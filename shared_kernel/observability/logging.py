@@ -2,6 +2,13 @@
 
 Every line carries the `request_id` that django-structlog binds per request and carries into
 Celery tasks; the same id becomes the correlation id of every event published meanwhile.
+
+One handler, one renderer, for structlog's events and the standard library's records alike.
+A structlog event bound for that handler alone (the usual case: no test's capture handler,
+no logger filter) skips the `LogRecord` round trip (a record built, copied by
+`ProcessorFormatter`, handed through the handler's locks): the last processor renders it
+with the handler's own processors and writes the line itself, the same line, at a third of
+the cost (ADR 0022). Any other destination gets the record as before.
 """
 
 import logging
@@ -41,6 +48,63 @@ _SHARED_PROCESSORS: list[Any] = [
 ]
 
 
+_LEVELS = {
+    "debug": logging.DEBUG,
+    "info": logging.INFO,
+    "warning": logging.WARNING,
+    "error": logging.ERROR,
+    "critical": logging.CRITICAL,
+}
+
+
+class ConsoleHandler(logging.StreamHandler):
+    """The one handler (stderr); a structlog event that reaches no other is written here
+    directly by `write_or_hand_over`, through this handler's `ProcessorFormatter`'s own
+    processors, so the line is the one the record would have made."""
+
+    def write_event(self, logger: Any, method_name: str, event_dict: Any) -> None:
+        formatter = self.formatter
+        assert isinstance(formatter, structlog.stdlib.ProcessorFormatter)
+        event_dict["_record"], event_dict["_from_structlog"] = None, True  # as format() adds
+        for processor in formatter.processors:
+            event_dict = processor(logger, method_name, event_dict)
+        self.acquire()
+        try:
+            self.stream.write(event_dict + self.terminator)
+            self.flush()
+        finally:
+            self.release()
+
+
+def write_or_hand_over(logger: Any, method_name: str, event_dict: Any) -> Any:
+    """structlog's last processor: write the line when our handler is its only destination,
+    else hand the event to the standard library as `ProcessorFormatter` expects it."""
+    handler = _sole_handler(logger, _LEVELS.get(event_dict.get("level", ""), logging.INFO))
+    if handler is None:
+        return structlog.stdlib.ProcessorFormatter.wrap_for_formatter(
+            logger, method_name, event_dict
+        )
+    handler.write_event(logger, method_name, event_dict)
+    raise structlog.DropEvent
+
+
+def _sole_handler(logger: Any, level: int) -> ConsoleHandler | None:
+    """The `ConsoleHandler` the record would reach, if it would reach that one only."""
+    if not isinstance(logger, logging.Logger) or logger.filters or logger.disabled:
+        return None
+    found: ConsoleHandler | None = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if found is not None or type(handler) is not ConsoleHandler or handler.filters:
+                return None
+            found = handler
+        if not current.propagate:
+            break
+        current = current.parent
+    return found if found is not None and level >= found.level else None
+
+
 def _renderer(*, json: bool) -> Any:
     if json:
         return structlog.processors.JSONRenderer()
@@ -64,7 +128,9 @@ def logging_config(*, json: bool, level: str) -> dict[str, Any]:
             },
         },
         "filters": {"client_error_as_warning": {"()": ClientErrorAsWarning}},
-        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+        "handlers": {
+            "console": {"()": ConsoleHandler, "formatter": "structured"},
+        },
         "root": {"handlers": ["console"], "level": level},
         "loggers": {
             "django.db.backends": {"level": "WARNING"},
@@ -83,7 +149,7 @@ def configure_structlog(*, json: bool) -> None:
             structlog.stdlib.PositionalArgumentsFormatter(),
             structlog.processors.StackInfoRenderer(),
             structlog.processors.UnicodeDecoder(),
-            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+            write_or_hand_over,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
