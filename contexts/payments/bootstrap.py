@@ -1,7 +1,8 @@
 """Payments' composition root: the one place that picks adapters for the ports.
 
 `PaymentsConfig.ready()` calls `wire()` once Django's apps are loaded; the gateway is the
-one `PAYMENT_GATEWAY` names (`sandbox`, the default, or `stripe`).
+one `PAYMENT_GATEWAY` names (`sandbox`, the default, or `stripe`). Ordering's facade is
+fetched when it is asked (`orders`), so a test's `ordering_facade.overridden(fake)` applies.
 """
 
 from datetime import timedelta
@@ -9,11 +10,11 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from contexts.ordering.contracts import ordering_facade
 from contexts.payments.application.ports import PaymentGateway
 from contexts.payments.application.services import (
     PaymentsPorts,
     compose_use_cases,
-    payment_queries,
     payments_use_cases,
 )
 from contexts.payments.infrastructure.repositories import (
@@ -64,6 +65,8 @@ def django_ports(gateway: PaymentGateway | None = None) -> PaymentsPorts:
         gateway=gateway or configured_gateway(),
         webhooks=StripeWebhookReader(),
         gateway_events=DjangoGatewayEventLog(),
+        queries=DjangoPaymentQueries(),
+        orders=ordering_facade,
         clock=utc_now,
         settle_grace=settle_grace,
     )
@@ -72,4 +75,3 @@ def django_ports(gateway: PaymentGateway | None = None) -> PaymentsPorts:
 def wire(gateway: PaymentGateway | None = None) -> None:
     """Tests may pass a gateway of their own (a fake, or Stripe aimed at a fake server)."""
     payments_use_cases.provide(compose_use_cases(django_ports(gateway)))
-    payment_queries.provide(DjangoPaymentQueries())

@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from contexts.ordering.contracts import OrderingFacade
 from contexts.payments.application.ports import (
     ChargeResult,
     GatewayEvent,
@@ -12,7 +13,9 @@ from contexts.payments.application.ports import (
     OrderGate,
     OrderGates,
     PaymentGateway,
+    PaymentQueries,
     PaymentRepository,
+    PaymentView,
     Settlements,
     WebhookReader,
     WebhookSignatureInvalid,
@@ -24,6 +27,7 @@ from contexts.payments.application.services import (
 )
 from contexts.payments.domain.errors import PaymentNotFound
 from contexts.payments.domain.payment import Payment, PaymentId, PaymentStatus
+from shared_kernel.application.pages import Page, PageRequest
 from shared_kernel.domain.errors import Conflict
 from tests.support.fakes import FakeClock, FakeUnitOfWork, InMemoryRepository, InMemoryStore
 
@@ -143,6 +147,34 @@ class InMemoryGatewayEvents(InMemoryStore, GatewayEventLog):
         return True
 
 
+class FakeOrdering(OrderingFacade):
+    """Ordering's facade: which customer placed which order, as the test says."""
+
+    def __init__(self) -> None:
+        self.customers: dict[uuid.UUID, uuid.UUID] = {}
+
+    def customer_of(self, order_id: uuid.UUID) -> uuid.UUID | None:
+        return self.customers.get(order_id)
+
+
+class InMemoryPaymentQueries(PaymentQueries):
+    def __init__(self, payments: InMemoryPayments) -> None:
+        self.payments = payments
+
+    def of_order(self, order_id: uuid.UUID, page: PageRequest) -> Page[PaymentView]:
+        found = self.payments.find_by_order(order_id)
+        if found is None:
+            return Page(items=())
+        view = PaymentView(
+            id=found.id,
+            order_id=found.order_id,
+            status=found.status.value,
+            amount=found.amount,
+            failure_reason=found.failure_reason,
+        )
+        return Page(items=(view,))
+
+
 class PaymentsFakes:
     def __init__(self) -> None:
         self.clock = FakeClock()
@@ -153,8 +185,10 @@ class PaymentsFakes:
         self.settlements = RecordedSettlements()
         self.gateway: PaymentGateway = ScriptedGateway()
         self.webhooks = FakeWebhooks()
+        self.orders = FakeOrdering()
 
     def ports(self) -> PaymentsPorts:
+        orders = self.orders
         return PaymentsPorts(
             uow=self.uow.factory,
             payments=self.payments,
@@ -163,6 +197,8 @@ class PaymentsFakes:
             gateway=self.gateway,
             webhooks=self.webhooks,
             gateway_events=self.gateway_events,
+            queries=InMemoryPaymentQueries(self.payments),
+            orders=lambda: orders,
             clock=self.clock,
             settle_grace=lambda: timedelta(minutes=2),
         )

@@ -12,8 +12,10 @@ from contexts.payments.application.ports import (
     GatewayUnavailable,
     WebhookSignatureInvalid,
 )
+from contexts.payments.application.queries import OrderNotFound
 from contexts.payments.contracts import PaymentCaptured, PaymentFailed, PaymentRefunded
 from contexts.payments.domain.payment import Payment, PaymentStatus
+from shared_kernel.application.pages import PageRequest
 from shared_kernel.domain.aggregate import StaleAggregate
 from shared_kernel.domain.money import Money
 from tests.payments.fakes import PaymentsFakes
@@ -319,3 +321,32 @@ def test_the_sweep_waits_out_its_grace_period(fakes):
     assert fakes.use_cases().sweep_settlements() == []
     fakes.clock.advance(seconds=1)
     assert fakes.use_cases().sweep_settlements() == [payment.id]
+
+
+class TestListOrderPayments:
+    def list_as(self, fakes, order_id, caller, *, staff=False):
+        return fakes.use_cases().list_order_payments(
+            order_id=order_id, caller_id=caller, caller_is_staff=staff, page=PageRequest()
+        )
+
+    def test_the_customer_sees_their_orders_payments(self, fakes):
+        payment = request_payment(fakes)
+        fakes.orders.customers[payment.order_id] = payment.customer_id
+        [seen] = self.list_as(fakes, payment.order_id, payment.customer_id).items
+        assert (seen.id, seen.status, seen.amount) == (payment.id, "pending", AMOUNT)
+
+    def test_staff_see_any_orders_payments(self, fakes):
+        payment = request_payment(fakes)
+        fakes.orders.customers[payment.order_id] = payment.customer_id
+        assert len(self.list_as(fakes, payment.order_id, uuid.uuid4(), staff=True).items) == 1
+
+    def test_another_customers_order_is_not_found(self, fakes):
+        payment = request_payment(fakes)
+        fakes.orders.customers[payment.order_id] = payment.customer_id
+        with pytest.raises(OrderNotFound):
+            self.list_as(fakes, payment.order_id, uuid.uuid4())
+
+    @pytest.mark.parametrize("staff", [False, True])
+    def test_an_unknown_order_is_not_found(self, fakes, staff):
+        with pytest.raises(OrderNotFound):
+            self.list_as(fakes, uuid.uuid4(), uuid.uuid4(), staff=staff)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from contexts.ordering.contracts import OrderingFacade
 from contexts.payments.application.ports import (
     GatewayEventLog,
     OrderGates,
@@ -18,6 +19,7 @@ from contexts.payments.application.ports import (
     Settlements,
     WebhookReader,
 )
+from contexts.payments.application.queries import ListOrderPayments
 from contexts.payments.application.use_cases import (
     CloseOrderPayment,
     NewUnitOfWork,
@@ -40,6 +42,8 @@ class PaymentsPorts:
     gateway: PaymentGateway
     webhooks: WebhookReader
     gateway_events: GatewayEventLog
+    queries: PaymentQueries
+    orders: Callable[[], OrderingFacade]
     clock: Clock
     settle_grace: Callable[[], timedelta]
 
@@ -51,6 +55,7 @@ class PaymentsUseCases:
     settle_payment: SettlePayment
     reconcile_gateway_event: ReconcileGatewayEvent
     sweep_settlements: SweepSettlements
+    list_order_payments: ListOrderPayments
 
 
 def compose_use_cases(ports: PaymentsPorts) -> PaymentsUseCases:
@@ -58,4 +63,3 @@ def compose_use_cases(ports: PaymentsPorts) -> PaymentsUseCases:
 
 
 payments_use_cases = Provider[PaymentsUseCases]("Payments' use cases")
-payment_queries = Provider[PaymentQueries]("Payments' queries")
