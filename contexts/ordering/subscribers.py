@@ -87,4 +87,9 @@ def register() -> None:
 def _log(event: SagaEvent, outcome: Outcome) -> None:
     """A late event compensated is worth a warning: it means the saga raced itself."""
     log = logger.warning if outcome is Outcome.COMPENSATED else logger.info
-    log("order_saga_step", event=event.event_type, order_id=str(event.order_id), outcome=outcome)
+    log(
+        "order_saga_step",
+        event_type=event.event_type,
+        order_id=str(event.order_id),
+        outcome=outcome,
+    )
