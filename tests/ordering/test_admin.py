@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def back_office(db: None) -> Client:
     client = Client()
-    client.force_login(StaffFactory(email="boss@example.com", is_superuser=True))
+    client.force_login(StaffFactory.create(email="boss@example.com", is_superuser=True))
     return client
 
 
