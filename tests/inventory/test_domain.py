@@ -237,6 +237,7 @@ class TestFollowingTheOrder:
         assert reservation.is_older(1)
         assert reservation.is_older(3)
         assert not reservation.is_older(4)
+        assert not reservation.is_older(0)  # no sequence kept by the publisher: it applies
         assert reservation.lines == ()
         assert reservation.status is ReservationStatus.RELEASED
 

@@ -157,8 +157,9 @@ class Reservation(AggregateRoot):
         return [line.sku for line in self.lines]
 
     def is_older(self, order_sequence: int) -> bool:
-        """Whether an order event at `order_sequence` is no newer than one already applied."""
-        return order_sequence <= self._order_sequence
+        """Whether an order event at `order_sequence` is no newer than one already applied.
+        Sequence 0 means the publisher keeps none (the bus's convention): it always applies."""
+        return order_sequence != 0 and order_sequence <= self._order_sequence
 
     def is_due(self, *, now: datetime) -> bool:
         return (
