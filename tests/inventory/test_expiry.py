@@ -4,6 +4,7 @@ fails with `StockCommitFailed`."""
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
@@ -43,7 +44,7 @@ def stock() -> None:
 
 
 def test_beat_runs_the_task_on_the_inventory_queue() -> None:
-    entry = django_settings.CELERY_BEAT_SCHEDULE["inventory-expire-reservations"]
+    entry: dict[str, Any] = django_settings.CELERY_BEAT_SCHEDULE["inventory-expire-reservations"]
     assert entry["task"] == "inventory.expire_reservations"
     assert entry["options"]["queue"] == "inventory"
     assert "inventory.expire_reservations" in app.tasks
