@@ -1,0 +1,120 @@
+"""The whole order saga over HTTP on PostgreSQL, with eager Celery (ARCHITECTURE.md §4, §8).
+
+Every step goes through the API as a frontend and staff would: staff create, publish and
+stock a product; a customer registers, signs in and orders; the saga runs through
+inventory, payments and ordering's subscribers on the bus (async subscribers run eagerly,
+in the process, after each commit: `eager_delivery`); the outcome is read back through the
+API (the order, its payments, the stock). The same story with a real worker on Redis is
+`test_order_saga_worker.py`.
+"""
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from shared_kernel.messaging.testing import eager_delivery
+from tests.ordering.saga_steps import PRICE, Shop, history
+from tests.support.factories import StaffFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shop(settings: Any) -> Iterator[Shop]:
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    cache.clear()  # throttle counters: every client here is 127.0.0.1
+    client = APIClient()
+
+    def send(method: str, path: str, body: dict[str, Any] | None, token: str | None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data = json.dumps(body) if body is not None else ""
+        response = client.generic(method, path, data, "application/json", headers=headers)
+        return response.status_code, response.json() if response.content else None
+
+    with eager_delivery():
+        yield Shop(send)
+
+
+@pytest.fixture
+def staff(shop: Shop) -> str:
+    StaffFactory(email="staff@example.com", raw_password="correct-horse-battery-staple")
+    token = shop.sign_in("staff@example.com")
+    shop.stock_a_product(token, quantity=5)
+    return token
+
+
+@pytest.fixture
+def customer(shop: Shop, staff: str) -> str:
+    return shop.register("ann@example.com")
+
+
+def test_a_card_that_works_confirms_captures_and_commits_the_stock(
+    shop: Shop, staff: str, customer: str
+) -> None:
+    order_id = shop.order(customer, quantity=2)
+
+    order = shop.settled(customer, order_id, "confirmed")
+    assert history(order) == [
+        ("pending", "customer"),
+        ("pending", "StockReserved"),
+        ("confirmed", "PaymentCaptured"),
+    ]
+    payment = shop.payment_reaches(customer, order_id, "captured")
+    assert payment["amount"] == {"amount": "25.00", "currency": "EUR"}
+    assert order["total"] == {"amount": "25.00", "currency": "EUR"}
+    assert order["lines"][0]["unit_price"]["amount"] == PRICE
+    shop.stock_reaches(staff, {"on_hand": 3, "reserved": 0, "available": 3})
+
+
+def test_a_declined_card_rejects_fails_the_payment_and_releases_the_stock(
+    shop: Shop, staff: str, customer: str
+) -> None:
+    order_id = shop.order(customer, method="pm_card_chargeDeclined")
+
+    order = shop.settled(customer, order_id, "rejected")
+    assert order["rejection_reason"] == "payment_declined"
+    assert shop.payment_reaches(customer, order_id, "failed")["failure_reason"]
+    shop.stock_reaches(staff, {"on_hand": 5, "reserved": 0, "available": 5})
+
+
+def test_beyond_the_stock_rejects_out_of_stock_with_no_payment(
+    shop: Shop, staff: str, customer: str
+) -> None:
+    order_id = shop.order(customer, quantity=6)
+
+    order = shop.settled(customer, order_id, "rejected")
+    assert order["rejection_reason"] == "out_of_stock"
+    assert history(order) == [("pending", "customer"), ("rejected", "StockReservationFailed")]
+    assert shop.payments(customer, order_id) == []
+    shop.stock_reaches(staff, {"on_hand": 5, "reserved": 0, "available": 5})
+
+
+def test_cancelling_refunds_and_returns_the_stock(shop: Shop, staff: str, customer: str) -> None:
+    order_id = shop.order(customer, quantity=2)
+    shop.settled(customer, order_id, "confirmed")
+    shop.stock_reaches(staff, {"on_hand": 3, "reserved": 0, "available": 3})
+
+    cancelled = shop.call("POST", f"/api/v1/orders/{order_id}/cancel", token=customer)
+
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["history"][-1]["cause"] == "customer"
+    shop.payment_reaches(customer, order_id, "refunded")
+    shop.stock_reaches(staff, {"on_hand": 5, "reserved": 0, "available": 5})
+
+
+def test_staff_ship_a_confirmed_order(shop: Shop, staff: str, customer: str) -> None:
+    order_id = shop.order(customer)
+    shop.settled(customer, order_id, "confirmed")
+
+    ship = f"/api/v1/orders/{order_id}/ship"
+    shop.call("POST", ship, {"tracking_number": "1Z"}, token=customer, expect=403)
+    shipped = shop.call("POST", ship, {"tracking_number": "1Z"}, token=staff)
+
+    assert (shipped["status"], shipped["tracking_number"]) == ("shipped", "1Z")
+    assert shop.order_of(customer, order_id)["status"] == "shipped"
+    shop.call("POST", f"/api/v1/orders/{order_id}/cancel", token=customer, expect=409)
+    shop.payment_reaches(customer, order_id, "captured")

@@ -1,0 +1,132 @@
+"""The order saga driven through the API only, as a frontend and staff would: shared by
+the eager end-to-end test and the one with a real worker. `Shop` wraps one API base URL
+and waits for the saga by polling (a no-op wait when Celery is eager)."""
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PASSWORD = "correct-horse-battery-staple"
+SKU = "E2E-MUG"
+PRICE = "12.50"
+ADDRESS = {
+    "name": "Ann Lee",
+    "line1": "1 Rue de Rivoli",
+    "city": "Paris",
+    "postal_code": "75001",
+    "country": "FR",
+}
+
+# (method, path, body, bearer token) -> (status, JSON body)
+Send = Callable[[str, str, dict[str, Any] | None, str | None], tuple[int, Any]]
+
+
+@dataclass
+class Shop:
+    send: Send
+    wait_seconds: float = 0.0
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
+        expect: int = 200,
+    ) -> Any:
+        status, answer = self.send(method, path, body, token)
+        assert status == expect, (method, path, status, answer)
+        return answer
+
+    def sign_in(self, email: str) -> str:
+        tokens = self.call("POST", "/api/v1/auth/token", {"email": email, "password": PASSWORD})
+        access: str = tokens["access"]
+        return access
+
+    def register(self, email: str) -> str:
+        self.call(
+            "POST",
+            "/api/v1/auth/register",
+            {"email": email, "password": PASSWORD, "full_name": "Ann Lee"},
+            expect=201,
+        )
+        return self.sign_in(email)
+
+    def stock_a_product(self, staff: str, *, quantity: int) -> None:
+        """A category, a published product with one SKU, and `quantity` units of it."""
+        suffix = uuid.uuid4().hex[:8]
+        category = {"slug": f"mugs-{suffix}", "name": "Mugs", "parent": None}
+        self.call("POST", "/api/v1/catalog/categories", category, token=staff, expect=201)
+        sku = {"code": SKU, "attributes": {}, "price": {"amount": PRICE, "currency": "EUR"}}
+        self.call(
+            "POST",
+            "/api/v1/catalog/products",
+            {
+                "name": "Mug",
+                "slug": f"mug-{suffix}",
+                "description": "A mug.",
+                "category": f"mugs-{suffix}",
+                "skus": [sku],
+            },
+            token=staff,
+            expect=201,
+        )
+        self.call("POST", f"/api/v1/catalog/products/mug-{suffix}/publish", token=staff)
+        restock = {"quantity": quantity}
+        self.call("POST", f"/api/v1/inventory/stock/{SKU}/restock", restock, token=staff)
+
+    def order(self, customer: str, *, quantity: int = 2, method: str = "pm_card_visa") -> str:
+        body = {
+            "lines": [{"sku": SKU, "quantity": quantity}],
+            "payment_method": method,
+            "shipping_address": ADDRESS,
+        }
+        placed = self.call("POST", "/api/v1/orders", body, token=customer, expect=202)
+        assert placed["status"] == "pending"
+        order_id: str = placed["id"]
+        return order_id
+
+    def order_of(self, customer: str, order_id: str) -> Any:
+        return self.call("GET", f"/api/v1/orders/{order_id}", token=customer)
+
+    def settled(self, customer: str, order_id: str, status: str) -> Any:
+        """The order once it reached `status` (polled while a worker works on it)."""
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            order = self.order_of(customer, order_id)
+            if order["status"] == status or time.monotonic() >= deadline:
+                assert order["status"] == status, order
+                return order
+            time.sleep(0.2)
+
+    def payments(self, customer: str, order_id: str) -> list[dict[str, Any]]:
+        results: list[dict[str, Any]] = self.call(
+            "GET", f"/api/v1/payments?order={order_id}", token=customer
+        )["results"]
+        return results
+
+    def payment_reaches(self, customer: str, order_id: str, status: str) -> dict[str, Any]:
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            found = self.payments(customer, order_id)
+            if (found and found[0]["status"] == status) or time.monotonic() >= deadline:
+                assert [p["status"] for p in found] == [status], found
+                return found[0]
+            time.sleep(0.2)
+
+    def stock(self, staff: str) -> dict[str, int]:
+        row = self.call("GET", f"/api/v1/inventory/stock/{SKU}", token=staff)
+        return {key: row[key] for key in ("on_hand", "reserved", "available")}
+
+    def stock_reaches(self, staff: str, expected: dict[str, int]) -> None:
+        deadline = time.monotonic() + self.wait_seconds
+        while self.stock(staff) != expected and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert self.stock(staff) == expected
+
+
+def history(order: Any) -> list[tuple[str, str]]:
+    return [(entry["status"], entry["cause"]) for entry in order["history"]]
