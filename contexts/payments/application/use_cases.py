@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
 from contexts.payments.application.ports import (
     ChargeResult,
@@ -33,7 +34,8 @@ from shared_kernel.domain.money import Money
 
 NewUnitOfWork = Callable[[], UnitOfWork]
 
-RECORD_ATTEMPTS = 3
+STALE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -61,18 +63,18 @@ class OpenPayment:
         with self.uow():
             if self.gates.hold(order_id).is_closed:
                 return None
-            payment = self.payments.find_by_order(order_id)
-            if payment is None:
-                payment = Payment.request(
-                    order_id=order_id,
-                    customer_id=customer_id,
-                    amount=amount,
-                    payment_method=payment_method,
-                    at=self.clock(),
-                )
-                self.payments.add(payment)
-            if payment.status is PaymentStatus.PENDING:
-                self.settlements.settle_after_commit(payment.id)
+            existing = self.payments.find_by_order(order_id)
+            if existing is not None:
+                return existing  # its charge was started when it was opened (or is swept)
+            payment = Payment.request(
+                order_id=order_id,
+                customer_id=customer_id,
+                amount=amount,
+                payment_method=payment_method,
+                at=self.clock(),
+            )
+            self.payments.add(payment)
+            self.settlements.settle_after_commit(payment.id)
         return payment
 
 
@@ -88,6 +90,11 @@ class CloseOrderPayment:
     clock: Clock
 
     def __call__(self, *, order_id: uuid.UUID, sequence: int) -> Payment | None:
+        # The payment's charge may be recorded meanwhile (it does not take the gate): a
+        # stale save is read again and decided on the payment as it is then.
+        return _retrying_stale(lambda: self._close(order_id, sequence))
+
+    def _close(self, order_id: uuid.UUID, sequence: int) -> Payment | None:
         with self.uow():
             self.gates.hold(order_id)
             self.gates.close(order_id, sequence=sequence, at=self.clock())
@@ -147,19 +154,28 @@ class SettlePayment:
     def _record(self, payment_id: PaymentId, apply: Callable[[Payment], None]) -> Payment:
         """Apply the gateway's answer to the payment as it is now, in a unit of work of its
         own; a change made meanwhile (a stale save) is read again and the answer reapplied."""
-        for attempt in range(1, RECORD_ATTEMPTS + 1):
-            try:
-                with self.uow():
-                    payment = self.payments.get(payment_id)
-                    before = _state(payment)
-                    apply(payment)
-                    if _state(payment) != before:
-                        self.payments.save(payment)
-                return payment
-            except StaleAggregate:
-                if attempt == RECORD_ATTEMPTS:
-                    raise
-        raise AssertionError("unreachable")
+
+        def record() -> Payment:
+            with self.uow():
+                payment = self.payments.get(payment_id)
+                before = _state(payment)
+                apply(payment)
+                if _state(payment) != before:
+                    self.payments.save(payment)
+            return payment
+
+        return _retrying_stale(record)
+
+
+def _retrying_stale(action: Callable[[], T]) -> T:
+    """Run a unit of work again when its save found the payment changed since it was read."""
+    for attempt in range(1, STALE_ATTEMPTS + 1):
+        try:
+            return action()
+        except StaleAggregate:
+            if attempt == STALE_ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _apply_refund(payment: Payment) -> None:

@@ -1,0 +1,143 @@
+"""Payments' concurrent writes on PostgreSQL, each worker thread with its own connection.
+
+Two deliveries of `PaymentRequested` for one order (ordering published it twice, or a
+redelivery overtook the first run) and an `OrderRejected` racing its `PaymentRequested`
+are run at once. To make the window certain, every run is held just before it takes the
+order's gate until all of them are there; then the gate's row lock decides who goes first.
+"""
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connections
+
+from contexts.payments.application.ports import OrderGate
+from contexts.payments.infrastructure.models import Payment
+from contexts.payments.infrastructure.repositories import DjangoOrderGates
+from shared_kernel.messaging import bus, consumer
+from shared_kernel.messaging.models import Delivery
+from shared_kernel.messaging.testing import eager_delivery
+from tests.payments.fakes import ScriptedGateway
+from tests.payments.saga import (
+    gateway_in_use,
+    order_rejected,
+    payment_requested,
+    published_by_payments,
+)
+
+TIMEOUT = 30
+ROUNDS = 5
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _only_payments_subscribers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Payments' events go nowhere else here: other contexts' subscribers are not raced."""
+    own = {name: s for name, s in bus._subscriptions.items() if name.startswith("payments.")}
+    monkeypatch.setattr(bus, "_subscriptions", own)
+
+
+@pytest.fixture
+def gateway() -> Iterator[ScriptedGateway]:
+    with gateway_in_use(ScriptedGateway()) as scripted:
+        assert isinstance(scripted, ScriptedGateway)
+        yield scripted
+
+
+class Armed:
+    barrier: threading.Barrier | None = None
+    left = 0
+
+
+@pytest.fixture
+def held_at_the_gate(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None]:
+    """`hold(n)`: the next n runs to reach the gate wait there for each other (once: a
+    run that comes back to the gate, retrying a stale save, passes)."""
+    lock = threading.Lock()
+    armed = Armed()
+    hold = DjangoOrderGates.hold
+
+    def held(self: DjangoOrderGates, order_id: uuid.UUID) -> OrderGate:
+        with lock:
+            barrier = armed.barrier if armed.left else None
+            armed.left = max(0, armed.left - 1)
+        if barrier is not None:
+            barrier.wait()
+        return hold(self, order_id)
+
+    monkeypatch.setattr(DjangoOrderGates, "hold", held)
+
+    def arm(parties: int) -> None:
+        armed.barrier, armed.left = threading.Barrier(parties, timeout=TIMEOUT), parties
+
+    return arm
+
+
+def deliveries_of(order_id: uuid.UUID) -> list[int]:
+    return list(
+        Delivery.objects.filter(
+            event__aggregate_id=str(order_id), subscriber__startswith="payments."
+        ).values_list("pk", flat=True)
+    )
+
+
+def run_at_once(delivery_ids: list[int]) -> list[consumer.Result]:
+    def run(delivery_id: int) -> consumer.Result:
+        try:
+            return consumer.consume(delivery_id)
+        finally:
+            connections.close_all()
+
+    with eager_delivery(), ThreadPoolExecutor(max_workers=len(delivery_ids)) as pool:
+        return list(pool.map(run, delivery_ids, timeout=TIMEOUT))
+
+
+def test_two_requests_for_one_order_at_once_open_one_payment_charged_once(
+    gateway, held_at_the_gate
+):
+    for _ in range(ROUNDS):
+        order_id = uuid.uuid4()
+        payment_requested(order_id)
+        payment_requested(order_id)
+        held_at_the_gate(2)
+        results = run_at_once(deliveries_of(order_id))
+        assert {r.outcome for r in results} == {consumer.Outcome.DONE}
+        payment = Payment.objects.get(order_id=order_id)
+        assert payment.status == "captured"
+        assert gateway.charges.count(f"payment-{payment.id}-charge") == 1
+        assert [e.event_type for e in published_by_payments(order_id)] == ["PaymentCaptured"]
+    assert len(gateway.charges) == ROUNDS
+
+
+def test_one_delivery_run_twice_at_once_has_one_effect(gateway):
+    order_id = uuid.uuid4()
+    payment_requested(order_id)
+    [delivery_id] = deliveries_of(order_id)
+    results = run_at_once([delivery_id, delivery_id])
+    assert sorted(r.outcome for r in results) == sorted(
+        [consumer.Outcome.DONE, consumer.Outcome.DUPLICATE]
+    )
+    assert Payment.objects.filter(order_id=order_id).count() == 1
+    assert len(gateway.charges) == 1
+
+
+def test_a_rejection_racing_the_request_never_leaves_money_taken(gateway, held_at_the_gate):
+    outcomes = set()
+    for _ in range(ROUNDS):
+        order_id = uuid.uuid4()
+        payment_requested(order_id)
+        order_rejected(order_id)
+        held_at_the_gate(2)
+        run_at_once(deliveries_of(order_id))
+        payment = Payment.objects.filter(order_id=order_id).first()
+        status = payment.status if payment else "none"
+        outcomes.add(status)
+        assert status in {"none", "voided", "refunded"}
+        if payment is not None and f"payment-{payment.id}-charge" in gateway.charges:
+            assert status == "refunded"
+            assert f"payment-{payment.id}-refund" in gateway.refunds
+    assert outcomes  # which interleavings occurred is the scheduler's choice
