@@ -9,15 +9,19 @@ API (the order, its payments, the stock). The same story with a real worker on R
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from contexts.inventory.application.services import inventory_use_cases
+from contexts.inventory.tasks import expire_reservations
+from contexts.payments.infrastructure.sandbox import SandboxGateway
+from shared_kernel.messaging import bus
 from shared_kernel.messaging.testing import eager_delivery
-from tests.ordering.saga_steps import PRICE, Shop, history
+from tests.ordering.saga_steps import PRICE, SKU, Shop, history
 from tests.support.factories import StaffFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -118,3 +122,64 @@ def test_staff_ship_a_confirmed_order(shop: Shop, staff: str, customer: str) -> 
     assert shop.order_of(customer, order_id)["status"] == "shipped"
     shop.call("POST", f"/api/v1/orders/{order_id}/cancel", token=customer, expect=409)
     shop.payment_reaches(customer, order_id, "captured")
+
+
+@pytest.fixture
+def charge_in_flight(monkeypatch: pytest.MonkeyPatch, settings: Any) -> list[Callable[[], object]]:
+    """What happens elsewhere while the sandbox's charge is in flight: the steps appended
+    run inside the gateway call, before it answers. Reservations are due at once
+    (`RESERVATION_TTL_SECONDS=0`), so beat's expiry, run there, releases the order's."""
+    settings.RESERVATION_TTL_SECONDS = 0
+    meanwhile: list[Callable[[], object]] = []
+    charge = SandboxGateway.charge
+
+    def slow_charge(gateway: SandboxGateway, payment: Any) -> Any:
+        for step in meanwhile:
+            step()
+        return charge(gateway, payment)
+
+    monkeypatch.setattr(SandboxGateway, "charge", slow_charge)
+    return meanwhile
+
+
+def test_a_reservation_expiring_during_the_charge_rejects_and_the_capture_is_refunded(
+    shop: Shop, staff: str, customer: str, charge_in_flight: list[Callable[[], object]]
+) -> None:
+    charge_in_flight.append(expire_reservations)
+
+    order_id = shop.order(customer, quantity=2)
+
+    order = shop.settled(customer, order_id, "rejected")
+    assert order["rejection_reason"] == "reservation_expired"
+    assert history(order)[-1] == ("rejected", "ReservationExpired")
+    shop.payment_reaches(customer, order_id, "refunded")
+    shop.stock_reaches(staff, {"on_hand": 5, "reserved": 0, "available": 5})
+
+
+def test_stock_gone_at_commit_cancels_by_system_and_refunds(
+    shop: Shop,
+    staff: str,
+    customer: str,
+    charge_in_flight: list[Callable[[], object]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The reservation expires during the charge and staff count the shelf empty; ordering
+    hears of the expiry only later (its delivery held back here), so it confirms; inventory
+    cannot take the stock again: `StockCommitFailed`."""
+    monkeypatch.delitem(bus._subscriptions, "ordering.on_reservation_expired")
+    charge_in_flight.append(expire_reservations)
+    charge_in_flight.append(
+        lambda: inventory_use_cases().adjust_stock(
+            sku=SKU, quantity=-5, reason="shelf found empty", by=None
+        )
+    )
+
+    order_id = shop.order(customer, quantity=2)
+
+    order = shop.settled(customer, order_id, "cancelled")
+    assert history(order)[-2:] == [
+        ("confirmed", "PaymentCaptured"),
+        ("cancelled", "StockCommitFailed"),
+    ]
+    shop.payment_reaches(customer, order_id, "refunded")
+    shop.stock_reaches(staff, {"on_hand": 0, "reserved": 0, "available": 0})
