@@ -76,7 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # First: counts and times every request, every middleware included (ADR 0022).
+    "shared_kernel.observability.http_metrics.HttpMetricsMiddleware",
     # Outside every middleware that reads the Host header, so a disallowed host's 400
     # under /api/ is problem+json too (ADR 0017).
     "shared_kernel.api.middleware.ProblemDetailsMiddleware",
@@ -84,14 +85,15 @@ MIDDLEWARE = [
     "shared_kernel.content_security_policy.CSPMiddleware",  # django-csp's, made cheap
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session, CSRF, auth and messages middlewares, each stepping aside for a
+    # request no browser session can be behind: a bearer token or nobody (ADR 0022).
+    "shared_kernel.api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "shared_kernel.api.middleware.CsrfViewMiddleware",
+    "shared_kernel.api.middleware.AuthenticationMiddleware",
+    "shared_kernel.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shared_kernel.observability.request_logging.RequestLoggingMiddleware",
-    "shared_kernel.observability.http_metrics.HttpMetricsMiddleware",
     # Innermost (axes' advice): turns a locked-out sign-in's page into a 429 (ADR 0015).
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,4 +1,7 @@
-"""Django's own error pages under `/api/` become problem+json (ARCHITECTURE.md §5).
+"""Django's own error pages under `/api/` become problem+json (ARCHITECTURE.md §5); the
+browser-session middlewares run only for requests a browser session can be behind.
+
+Problem details:
 
 DRF's handler covers errors raised inside API views; this middleware covers what happens
 outside them: an unknown URL (`/api/v1/nope`), a method a plain Django view refuses, a crash
@@ -9,14 +12,32 @@ It sits first in `MIDDLEWARE` (after Prometheus' timer), outside the middlewares
 the `Host` header: a disallowed host makes Django raise `DisallowedHost` in Security- or
 CommonMiddleware and answer 400 there, a page this middleware must see to reshape. Its cost
 on a request is one `startswith`; the rest runs only on an error answer under `/api/`.
+
+Browser sessions (ADR 0022): Django's session, CSRF, authentication and messages
+middlewares, each subclassed to step aside for a request no browser session is behind: one
+without the session cookie, outside the admin, that is either under `/api/` (DRF's views
+are CSRF-exempt and check CSRF themselves for a session user, and a bearer token or nobody
+is the caller) or a safe method (a probe, `/metrics`). Such a request never had a session,
+a message or a signed-in session user to find, so skipping them changes no answer; it
+saves what they cost every bearer-token call. The admin, a signed-in browser (the
+browsable API, the API docs) and any unsafe request outside `/api/` keep all four, in
+Django's order. A request they skip has no `request.user` until DRF sets the one it
+authenticated.
 """
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import middleware as auth
+from django.contrib.messages import middleware as messages
+from django.contrib.sessions import middleware as sessions
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
+from django.middleware import csrf
+from django.urls import NoReverseMatch, reverse
 
 from shared_kernel.api.problems import PROBLEM_CONTENT_TYPE, problem_for_status
 
@@ -87,3 +108,62 @@ def _host_is_allowed(request: HttpRequest) -> bool:
     except DisallowedHost:
         return False
     return True
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def serves_a_browser_session(request: HttpRequest) -> bool:
+    """Whether a browser session can be behind this request (decided once per request)."""
+    decided: bool | None = getattr(request, "_serves_a_browser_session", None)
+    if decided is None:
+        path = request.path
+        admin = _admin_prefix(getattr(request, "urlconf", None) or settings.ROOT_URLCONF)
+        decided = (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or (admin is not None and path.startswith(admin))
+            or not (path.startswith(API_PATH_PREFIX) or request.method in SAFE_METHODS)
+        )
+        request._serves_a_browser_session = decided  # type: ignore[attr-defined]
+    return decided
+
+
+@lru_cache(maxsize=16)
+def _admin_prefix(urlconf: Any) -> str | None:
+    """Where the admin is in this URLconf, if it has one (some tests' have not)."""
+    try:
+        return reverse("admin:index", urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
+class _ForBrowserSessions:
+    """Put before a Django middleware (a `MiddlewareMixin`) in the bases."""
+
+    get_response: Callable[[HttpRequest], Any]
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if serves_a_browser_session(request):
+            return super().__call__(request)  # type: ignore[misc]
+        return self.get_response(request)
+
+
+class SessionMiddleware(_ForBrowserSessions, sessions.SessionMiddleware):
+    """Django's, for browser sessions only."""
+
+
+class CsrfViewMiddleware(_ForBrowserSessions, csrf.CsrfViewMiddleware):
+    """Django's, for browser sessions only (its check runs in `process_view`)."""
+
+    def process_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if serves_a_browser_session(request):
+            return super().process_view(request, *args, **kwargs)
+        return None
+
+
+class AuthenticationMiddleware(_ForBrowserSessions, auth.AuthenticationMiddleware):
+    """Django's, for browser sessions only."""
+
+
+class MessageMiddleware(_ForBrowserSessions, messages.MessageMiddleware):
+    """Django's, for browser sessions only."""

@@ -1,5 +1,6 @@
 """Liveness checks nothing; readiness is 503 only for what stops this process serving (§5)."""
 
+import time
 from collections.abc import Iterator
 from uuid import uuid4
 
@@ -7,7 +8,10 @@ import pytest
 from celery import current_app
 from django.db import OperationalError, connections
 from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpResponse
 from django.test import Client
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import parse_http_date
 
 from shared_kernel.observability import health
 from shared_kernel.observability.health import CheckResult, ReadinessCheck
@@ -166,3 +170,14 @@ def test_probes_are_never_throttled(settings) -> None:
     statuses = [Client().get(path).status_code for path in ["/health/ready", "/health/live"] * 3]
 
     assert statuses == [200] * 6
+
+
+@pytest.mark.parametrize("path", ["/health/live", "/health/ready"])
+def test_probes_are_never_cached_as_never_cache_says(path: str) -> None:
+    expected = HttpResponse()
+    add_never_cache_headers(expected)
+
+    response = Client().get(path)
+
+    assert response["Cache-Control"] == expected["Cache-Control"]
+    assert parse_http_date(response["Expires"]) <= time.time(), "expired already"

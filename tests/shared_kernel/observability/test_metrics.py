@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django_prometheus.middleware import Metrics
 
 from config.celery import app
 from shared_kernel.observability import task_metrics
@@ -151,3 +152,26 @@ def test_a_retry_is_counted_beside_both_runs() -> None:
         "failed": 0,
         "retried": 1,
     }
+
+
+@pytest.mark.urls("tests.shared_kernel.api.urls")
+def test_an_exception_in_a_view_is_counted_by_type_and_view_and_its_500_too(settings) -> None:
+    settings.DEBUG = True
+    view = "tests.shared_kernel.api.urls.plain_crash"
+    metrics = Metrics.get_instance()
+    by_type = metrics.exceptions_by_type
+    by_view = metrics.exceptions_by_view
+    before = (
+        sample_value(by_type, "django_http_exceptions_total_by_type_total", type="RuntimeError"),
+        sample_value(by_view, "django_http_exceptions_total_by_view_total", view=view),
+    )
+
+    Client(raise_request_exception=False).get("/outside/plain-crash")
+
+    after = (
+        sample_value(by_type, "django_http_exceptions_total_by_type_total", type="RuntimeError"),
+        sample_value(by_view, "django_http_exceptions_total_by_view_total", view=view),
+    )
+    assert after == (before[0] + 1, before[1] + 1)
+    text = Client().get("/metrics").content.decode()
+    assert f'method="GET",status="500",view="{view}"' in text
