@@ -86,6 +86,18 @@ class TestReadStock:
         problem(api.get("/api/v1/inventory/stock/NOPE"), 404)
 
 
+@pytest.mark.parametrize("sku", ["A%00B", "A%20B", "-M", "A" * 65])
+def test_a_code_catalog_could_never_give_is_404_on_every_route(
+    api: APIClient, staff: Any, catalog: FakeCatalog, sku: str
+) -> None:
+    catalog.know("A")
+    path = f"/api/v1/inventory/stock/{sku}"
+    problem(api.get(path), 404)
+    problem(api.post(f"{path}/restock", {"quantity": 1}, format="json"), 404)
+    problem(api.post(f"{path}/adjust", {"quantity": 1, "reason": "x"}, format="json"), 404)
+    assert not Stock.objects.exists()
+
+
 class TestRestock:
     def test_adds_and_answers_the_new_stock(
         self, api: APIClient, staff: Any, stocked: None

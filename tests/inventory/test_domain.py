@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from contexts.catalog.domain.errors import InvalidSkuCode
+from contexts.catalog.domain.values import SkuCode
 from contexts.inventory.contracts import (
     ReservationExpired,
     ReservedLine,
@@ -30,6 +32,7 @@ from contexts.inventory.domain.stock import (
     MAX_ON_HAND,
     MovementKind,
     Stock,
+    is_well_formed,
     sku_code,
     stock_id,
 )
@@ -80,6 +83,33 @@ class TestStock:
 
     def test_codes_are_read_as_catalog_stores_them(self) -> None:
         assert sku_code(" shirt-m ") == "SHIRT-M"
+
+    @pytest.mark.parametrize(
+        "raw",
+        [
+            " shirt-m ",
+            "ls.m_2",
+            "9",
+            "a" * 64,
+            "a" * 65,
+            "",
+            " ",
+            "-M",
+            "A B",
+            "A\x00B",
+            "É",
+            "A/B",
+        ],
+    )
+    def test_codes_agree_with_catalogs(self, raw: str) -> None:
+        """Inventory reads a code as catalog's `SkuCode` does, and takes as well formed
+        exactly the codes catalog accepts (pure Python on both sides)."""
+        try:
+            catalogs: str | None = SkuCode(raw).value
+        except InvalidSkuCode:
+            catalogs = None
+        code = sku_code(raw)
+        assert (code if is_well_formed(code) else None) == catalogs
 
     def test_restock_adds_and_is_kept_as_a_movement(self) -> None:
         stock = a_stock(on_hand=2, reserved=1)

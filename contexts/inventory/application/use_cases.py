@@ -20,7 +20,7 @@ from contexts.inventory.application.ports import (
 )
 from contexts.inventory.domain.errors import ReservationNotYetKnown, UnknownSku
 from contexts.inventory.domain.reservation import Reservation, Stocks, merged_lines
-from contexts.inventory.domain.stock import Stock, sku_code
+from contexts.inventory.domain.stock import Stock, is_well_formed, sku_code
 from shared_kernel.application.clock import Clock
 from shared_kernel.application.unit_of_work import UnitOfWork
 
@@ -53,7 +53,7 @@ class ReadStock:
     sku_is_known: SkuIsKnown
 
     def __call__(self, *, sku: str) -> StockLevel:
-        code = sku_code(sku)
+        code = _staff_code(sku)
         stock = self.stocks.find(code)
         if stock is not None:
             return StockLevel.of(stock)
@@ -88,7 +88,7 @@ class Restock:
 
     def __call__(self, *, sku: str, quantity: int, by: uuid.UUID | None) -> StockLevel:
         with self.uow():
-            stock = _locked_or_opened(self.stocks, sku_code(sku), self.sku_is_known)
+            stock = _locked_or_opened(self.stocks, _staff_code(sku), self.sku_is_known)
             self.movements.add(stock.restock(quantity, by=by, at=self.clock()))
             self.stocks.save(stock)
         return StockLevel.of(stock)
@@ -106,7 +106,7 @@ class AdjustStock:
 
     def __call__(self, *, sku: str, quantity: int, reason: str, by: uuid.UUID | None) -> StockLevel:
         with self.uow():
-            stock = _locked_or_opened(self.stocks, sku_code(sku), self.sku_is_known)
+            stock = _locked_or_opened(self.stocks, _staff_code(sku), self.sku_is_known)
             self.movements.add(stock.adjust(quantity, reason=reason, by=by, at=self.clock()))
             self.stocks.save(stock)
         return StockLevel.of(stock)
@@ -233,6 +233,15 @@ def _follow_order(
             locked = stocks.lock(reservation.skus)
             change(reservation, locked, order_sequence=order_sequence)
             _save(stocks, reservations, reservation, locked)
+
+
+def _staff_code(sku: str) -> str:
+    """The code staff typed, as catalog stores it. One catalog could never have given is
+    unknown, refused before any lookup (PostgreSQL refuses a query with a NUL byte)."""
+    code = sku_code(sku)
+    if not is_well_formed(code):
+        raise UnknownSku(code)
+    return code
 
 
 def _locked_or_opened(stocks: StockRepository, code: str, sku_is_known: SkuIsKnown) -> Stock:

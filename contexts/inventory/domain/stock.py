@@ -15,6 +15,7 @@ Holding, committing and returning stock for orders is driven by `Reservation`; w
 a transaction may change together, and how they are locked, is ADR 0026.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,11 +35,18 @@ SKU_CODE_MAX_LENGTH = 64
 REASON_MAX_LENGTH = 200
 MAX_ON_HAND = 1_000_000_000  # far above any shelf, well inside the column's range
 _SKU_NAMESPACE = uuid.UUID("8a4f3c2e-6b1d-5e7a-9c0f-2d4b6e8a1c3f")
+_SKU_CODE = re.compile(r"[A-Z0-9][A-Z0-9._-]*")  # catalog's `SkuCode` rule
 
 
 def sku_code(raw: str) -> str:
     """A SKU code as catalog stores it: trimmed and upper-cased (`shirt-m` is `SHIRT-M`)."""
     return raw.strip().upper()
+
+
+def is_well_formed(code: str) -> bool:
+    """Whether catalog could have given this (normalised) code: letters, digits, `.`, `_`
+    and `-`, starting with a letter or digit, at most 64 characters."""
+    return len(code) <= SKU_CODE_MAX_LENGTH and _SKU_CODE.fullmatch(code) is not None
 
 
 def stock_id(sku: str) -> uuid.UUID:
