@@ -261,4 +261,6 @@ def test_a_price_leaving_a_published_product_nothing_to_sell_is_409(staff_api, m
 
 def test_unknown_product_or_sku_is_404_for_staff(staff_api, tree):
     problem(staff_api.post(f"{CATALOG}/products/nope/publish"), 404)
+    problem(staff_api.post(f"{CATALOG}/products/no_such--slug/unpublish"), 404)
     problem(staff_api.patch(f"{CATALOG}/skus/NOPE", {"price": price("1")}, format="json"), 404)
+    problem(staff_api.patch(f"{CATALOG}/skus/no%20code", {"price": price("1")}, format="json"), 404)

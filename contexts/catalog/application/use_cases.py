@@ -17,8 +17,11 @@ from contexts.catalog.application.ports import (
 from contexts.catalog.domain.category import Category, CategoryId
 from contexts.catalog.domain.errors import (
     InvalidPrice,
+    InvalidSkuCode,
     InvalidSlug,
+    ProductNotFound,
     SkuCodeTaken,
+    SkuNotFound,
     SlugTaken,
     UnknownCategory,
 )
@@ -133,7 +136,7 @@ class EditProduct:
         category: str | None = None,
     ) -> Product:
         with self.uow():
-            product = self.products.get(Slug(slug))
+            product = self.products.get(_named_product(slug))
             product.edit(
                 name=Name(name) if name is not None else None,
                 description=Description(description) if description is not None else None,
@@ -160,7 +163,7 @@ class AddSku:
     ) -> Product:
         sku = new_sku(code=code, attributes=attributes, price=price, currency=self.currency())
         with self.uow():
-            product = self.products.get(Slug(slug))
+            product = self.products.get(_named_product(slug))
             _refuse_taken_codes(self.products, [sku.code])
             product.add_sku(sku)
             self.products.save(product)
@@ -184,7 +187,7 @@ class ChangeSku:
         attributes: Mapping[str, str] | None = None,
         price: Money | None = None,
     ) -> Product:
-        sku_code = SkuCode(code)
+        sku_code = _named_sku(code)
         new_attributes = Attributes.of(attributes) if attributes is not None else None
         new_price = shop_price(price, self.currency()) if price is not None else None
         with self.uow():
@@ -203,7 +206,7 @@ class PublishProduct:
 
     def __call__(self, *, slug: str) -> Product:
         with self.uow():
-            product = self.products.get(Slug(slug))
+            product = self.products.get(_named_product(slug))
             product.publish()
             self.products.save(product)
             self.pages.forget(product.slug)
@@ -218,7 +221,7 @@ class UnpublishProduct:
 
     def __call__(self, *, slug: str) -> Product:
         with self.uow():
-            product = self.products.get(Slug(slug))
+            product = self.products.get(_named_product(slug))
             product.unpublish()
             self.products.save(product)
             self.pages.forget(product.slug)
@@ -256,6 +259,21 @@ def shop_price(price: Money, currency: str) -> Money:
     if price.currency != currency:
         raise InvalidPrice(f"Prices are in {currency}.")
     return price
+
+
+def _named_product(slug: str) -> Slug:
+    """A product named in a path: one whose slug cannot exist is not found, not invalid."""
+    try:
+        return Slug(slug)
+    except InvalidSlug:
+        raise ProductNotFound(f"No product '{slug}'.") from None
+
+
+def _named_sku(code: str) -> SkuCode:
+    try:
+        return SkuCode(code)
+    except InvalidSkuCode:
+        raise SkuNotFound(f"No SKU '{code}'.") from None
 
 
 def _category_id(categories: CategoryRepository, slug: str, *, field: str) -> CategoryId:
