@@ -1,6 +1,10 @@
-"""Reading the emails Django's locmem backend kept (`django.core.mail.outbox`)."""
+"""Reading the emails a test's process kept (locmem: `django.core.mail.outbox`) or a worker
+process wrote (`EMAIL_URL=filemail://…`)."""
 
 import re
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
 
 from django.conf import settings
 from django.core import mail
@@ -12,9 +16,34 @@ def sent_to(address: str) -> list[mail.EmailMessage]:
 
 def reset_token_in(message: mail.EmailMessage) -> str:
     """The token of the reset link the email carries (PASSWORD_RESET_URL's `{token}`)."""
-    before, _, after = str(settings.PASSWORD_RESET_URL).partition("{token}")
-    found = re.search(
-        re.escape(before) + r"([A-Za-z0-9_\-]+)" + re.escape(after), str(message.body)
+    return reset_token_in_text(str(message.body))
+
+
+def filed_emails(folder: Path) -> list[Message]:
+    """Every email a process sent with `EMAIL_URL=filemail://<folder>` (Django's file backend:
+    one file per connection, messages separated by a line of 79 dashes)."""
+    separator = b"\n" + b"-" * 79 + b"\n"
+    chunks = (
+        chunk
+        for path in sorted(folder.glob("*.log"))
+        for chunk in path.read_bytes().split(separator)
     )
-    assert found, f"no reset link in {message.body!r}"
+    return [message_from_bytes(chunk) for chunk in chunks if chunk.strip()]
+
+
+def text_of(message: Message) -> str:
+    """The plain-text part of an email read back from a file."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
+            return payload.decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("no text/plain part")
+
+
+def reset_token_in_text(text: str) -> str:
+    """The token of the reset link in an email's text (PASSWORD_RESET_URL's `{token}`)."""
+    before, _, after = str(settings.PASSWORD_RESET_URL).partition("{token}")
+    found = re.search(re.escape(before) + r"([A-Za-z0-9_\-]+)" + re.escape(after), text)
+    assert found, f"no reset link in {text!r}"
     return found.group(1)
