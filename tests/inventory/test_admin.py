@@ -133,3 +133,34 @@ def test_movements_and_reservations_are_read_only(staff_client: Client, stocked:
     assert page.status_code == 403
     assert Reservation.objects.get().status == "held"
     assert staff_client.get(f"{STOCK}{stock_id('FEW')}/delete/").status_code == 403
+
+
+def test_a_restock_and_a_refused_adjustment_together_change_nothing(
+    staff_client: Client, stocked: None
+) -> None:
+    inventory_use_cases().reserve_stock(order_id=uuid.uuid4(), lines=[("FEW", 2)], order_sequence=1)
+    events = OutboxEvent.objects.count()
+    response = staff_client.post(
+        change_page("FEW"), {"restock": "5", "adjust": "-7", "reason": "stocktake"}
+    )
+    assert response.status_code == 200
+    assert "reserved for orders" in response.content.decode()
+    assert levels("FEW") == (3, 2)
+    assert StockMovement.objects.filter(sku="FEW").count() == 1  # the fixture's restock
+    assert OutboxEvent.objects.count() == events
+
+
+def test_a_restock_and_an_adjustment_together_are_both_kept(
+    staff_client: Client, stocked: None
+) -> None:
+    response = staff_client.post(
+        change_page("FEW"), {"restock": "5", "adjust": "-1", "reason": "one broken"}
+    )
+    assert response.status_code == 302, response.content
+    assert levels("FEW") == (7, 0)
+    kept = StockMovement.objects.filter(sku="FEW").order_by("on_hand_after")
+    assert [(m.kind, m.quantity, m.on_hand_after) for m in kept] == [
+        ("restock", 3, 3),
+        ("adjustment", -1, 7),
+        ("restock", 5, 8),
+    ]

@@ -10,12 +10,15 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from functools import partial
 from typing import TypeVar
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 
+from contexts.inventory.application.ports import ReservationAlreadyOpen
 from contexts.inventory.application.services import inventory_use_cases
 from contexts.inventory.domain.errors import BelowReserved
 from contexts.inventory.models import Reservation, Stock, StockMovement
@@ -150,3 +153,69 @@ def test_an_adjustment_racing_a_reservation_never_leaves_stock_below_reserved() 
         assert (on_hand, reserved) in {(10, 6), (4, 0)}
         assert [type(r) for r in results if r is not None] in ([], [BelowReserved])
         assert (results[1] is None) == (on_hand == 4)
+
+
+def reserved_and_due(order: uuid.UUID, sku: str) -> None:
+    inventory_use_cases().reserve_stock(order_id=order, lines=[(sku, 1)], order_sequence=1)
+    Reservation.objects.filter(order_id=order).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+
+
+def test_a_late_confirmation_racing_the_expiry_takes_the_unit_once() -> None:
+    rounds = 10
+    stocked(A=rounds * 2)
+    for _ in range(rounds):
+        order = uuid.uuid4()
+        reserved_and_due(order, "A")
+
+        def expire_or_confirm(index: int, order: uuid.UUID = order) -> None:
+            if index == 0:
+                inventory_use_cases().expire_reservations()
+            else:
+                inventory_use_cases().commit_reservation(order_id=order, order_sequence=4)
+
+        assert [r for r in at_once(2, expire_or_confirm) if r is not None] == []
+        assert Reservation.objects.get(order_id=order).status == "committed"
+
+    # Expired first (the unit freed, then taken again) or confirmed first: one unit each.
+    assert levels("A") == (rounds, 0)
+    assert not OutboxEvent.objects.filter(event_type="StockCommitFailed").exists()
+    assert stock_changed_sequences("A") == list(range(1, len(stock_changed_sequences("A")) + 1))
+
+
+def test_two_expiry_runs_at_once_expire_each_reservation_once() -> None:
+    stocked(A=10)
+    for _ in range(10):
+        reserved_and_due(uuid.uuid4(), "A")
+
+    runs = at_once(2, lambda _: inventory_use_cases().expire_reservations())
+
+    assert sum(run for run in runs if isinstance(run, int)) == 10
+    assert levels("A") == (10, 0)
+    assert OutboxEvent.objects.filter(event_type="ReservationExpired").count() == 10
+
+
+def test_an_order_placed_and_rejected_at_once_holds_nothing() -> None:
+    stocked(A=5)
+    for _ in range(10):
+        order = uuid.uuid4()
+
+        def place_or_reject(index: int, order: uuid.UUID = order) -> None:
+            """The loser of the race to open the reservation is retried, as the bus does."""
+            use_cases = inventory_use_cases()
+            for attempt in range(2):
+                try:
+                    if index == 0:
+                        use_cases.reserve_stock(order_id=order, lines=[("A", 2)], order_sequence=1)
+                    else:
+                        use_cases.release_reservation(order_id=order, order_sequence=3)
+                    return
+                except ReservationAlreadyOpen:
+                    if attempt:
+                        raise
+
+        assert [r for r in at_once(2, place_or_reject) if r is not None] == []
+        assert Reservation.objects.get(order_id=order).order_sequence == 3
+
+    assert levels("A") == (5, 0)
