@@ -125,7 +125,8 @@ class Shop:
         deadline = time.monotonic() + self.wait_seconds
         while self.stock(staff) != expected and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert self.stock(staff) == expected
+        found = self.stock(staff)
+        assert found == expected, found
 
 
 def history(order: Any) -> list[tuple[str, str]]:
