@@ -19,6 +19,7 @@ from contexts.inventory.contracts import (
 )
 from contexts.ordering.application.saga import Outcome
 from contexts.ordering.application.services import ordering_use_cases
+from contexts.ordering.infrastructure.metrics import count_saga_step
 from contexts.payments.contracts import PaymentCaptured, PaymentFailed
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.messaging.bus import subscribe
@@ -86,6 +87,7 @@ def register() -> None:
 
 def _log(event: SagaEvent, outcome: Outcome) -> None:
     """A late event compensated is worth a warning: it means the saga raced itself."""
+    count_saga_step(event.event_type, outcome.value)
     log = logger.warning if outcome is Outcome.COMPENSATED else logger.info
     log(
         "order_saga_step",

@@ -19,6 +19,7 @@ from contexts.ordering.domain.order import (
     RejectionReason,
 )
 from contexts.ordering.infrastructure import models
+from contexts.ordering.infrastructure.metrics import count_order_outcome
 from shared_kernel.application.pages import Page, PageRequest
 from shared_kernel.application.unit_of_work import track
 from shared_kernel.domain.money import Money
@@ -64,6 +65,7 @@ class DjangoOrderRepository(OrderRepository):
             for position, line in enumerate(order.lines)
         )
         _append_history(order, stored=0)
+        count_order_outcome("placed")
 
     def save(self, order: Order) -> None:
         versioning.update(models.Order, order, **_changing_columns(order))
@@ -108,6 +110,7 @@ def _changing_columns(order: Order) -> dict[str, Any]:
 
 
 def _append_history(order: Order, *, stored: int) -> None:
+    new = order.history[stored:]
     models.OrderHistoryEntry.objects.bulk_create(
         models.OrderHistoryEntry(
             order_id=order.id,
@@ -116,9 +119,12 @@ def _append_history(order: Order, *, stored: int) -> None:
             at=entry.at,
             cause=entry.cause,
         )
-        for position, entry in enumerate(order.history)
-        if position >= stored
+        for position, entry in enumerate(new, start=stored)
     )
+    for entry in new:
+        if entry.status is not OrderStatus.PENDING:
+            reason = order.rejection_reason if entry.status is OrderStatus.REJECTED else None
+            count_order_outcome(entry.status.value, reason.value if reason else "")
 
 
 def _money(amount: Decimal, currency: str) -> Money:
