@@ -52,6 +52,8 @@ class TestWhoMayCall:
             ("post", "/api/v1/inventory/stock/SHIRT-M/restock"),
             ("post", "/api/v1/inventory/stock/SHIRT-M/adjust"),
             ("get", "/api/v1/inventory/stock/NOPE"),
+            ("post", "/api/v1/inventory/stock/NOPE/restock"),
+            ("post", "/api/v1/inventory/stock/NOPE/adjust"),
         ],
     )
     def test_anonymous_is_401_and_a_customer_403(
@@ -154,6 +156,14 @@ class TestAdjust:
             "/api/v1/inventory/stock/NEW/adjust", {"quantity": 3, "reason": "found"}, format="json"
         )
         assert response.json()["on_hand"] == 3
+
+    def test_an_unknown_sku_is_404(self, api: APIClient, staff: Any, stocked: None) -> None:
+        response = api.post(
+            "/api/v1/inventory/stock/NOPE/adjust", {"quantity": 2, "reason": "found"}, format="json"
+        )
+        problem(response, 404)
+        assert not Stock.objects.filter(sku="NOPE").exists()
+        assert not StockMovement.objects.filter(kind="adjustment").exists()
 
     def test_below_reserved_is_409_and_changes_nothing(
         self, api: APIClient, staff: Any, stocked: None
