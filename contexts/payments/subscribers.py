@@ -12,19 +12,29 @@ due, and it runs once this transaction has committed (ADR 0028).
 - `payments.refund_on_cancellation` on `OrderCancelled`: the same, for a cancelled order.
 """
 
+import structlog
+
 from contexts.ordering.contracts import OrderCancelled, OrderRejected, PaymentRequested
 from contexts.payments.application.services import payments_use_cases
 from shared_kernel.messaging.bus import subscribe
 from shared_kernel.messaging.envelope import Envelope
 
+logger = structlog.get_logger(__name__)
 
-def open_payment(event: PaymentRequested) -> None:
-    payments_use_cases().open_payment(
+
+def open_payment(event: PaymentRequested, envelope: Envelope) -> None:
+    payment = payments_use_cases().open_payment(
         order_id=event.order_id,
         customer_id=event.customer_id,
         amount=event.amount,
         payment_method=event.payment_method,
     )
+    if payment is None:  # the order's rejection came first: never charged
+        logger.info(
+            "payment_request_for_closed_order",
+            order_id=str(event.order_id),
+            sequence=envelope.sequence,
+        )
 
 
 def close_order_payment(event: OrderRejected | OrderCancelled, envelope: Envelope) -> None:

@@ -2,8 +2,8 @@
 would, delivered through the bus, and payments' own events read back from the outbox."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from contexts.ordering.contracts import (
     CancelledLine,
@@ -53,10 +53,12 @@ def order_cancelled(order_id: uuid.UUID) -> None:
     publish(event, order_id=order_id, sequence=5)
 
 
-def deliver(django_capture_on_commit_callbacks: object) -> None:
+def deliver(
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[object]],
+) -> None:
     """Run every due delivery, then what their commits started (the charge or refund),
     with Celery eager, as a worker would."""
-    with eager_delivery(), django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+    with eager_delivery(), django_capture_on_commit_callbacks(execute=True):
         deliver_pending()
 
 
