@@ -2,7 +2,7 @@
 process wrote (`EMAIL_URL=filemail://…`)."""
 
 import re
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
@@ -28,7 +28,7 @@ def filed_emails(folder: Path) -> list[Message]:
         for path in sorted(folder.glob("*.log"))
         for chunk in path.read_bytes().split(separator)
     )
-    return [message_from_bytes(chunk) for chunk in chunks if chunk.strip()]
+    return [message_from_bytes(chunk, policy=policy.default) for chunk in chunks if chunk.strip()]
 
 
 def text_of(message: Message) -> str:
