@@ -40,6 +40,8 @@ def configured_gateway() -> PaymentGateway:
     if settings.PAYMENT_GATEWAY == "sandbox":
         return SandboxGateway()
     if settings.PAYMENT_GATEWAY == "stripe":
+        if not settings.STRIPE_API_KEY:
+            raise ImproperlyConfigured("PAYMENT_GATEWAY=stripe needs STRIPE_API_KEY.")
         return StripeGateway(
             StripeSettings(
                 api_key=settings.STRIPE_API_KEY,

@@ -26,3 +26,10 @@ def test_an_unknown_gateway_refuses_to_start(settings):
     settings.PAYMENT_GATEWAY = "paypal"
     with pytest.raises(ImproperlyConfigured, match="sandbox' or 'stripe"):
         configured_gateway()
+
+
+def test_stripe_without_an_api_key_refuses_to_start(settings):
+    settings.PAYMENT_GATEWAY = "stripe"
+    settings.STRIPE_API_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="STRIPE_API_KEY"):
+        configured_gateway()

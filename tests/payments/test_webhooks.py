@@ -142,3 +142,12 @@ def test_no_csrf_token_or_session_is_needed_even_with_a_stray_cookie(pending):
         URL, payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=signature(payload)
     )
     assert response.status_code == 200
+
+
+def test_without_a_webhook_secret_every_webhook_is_refused(api, pending, settings):
+    settings.STRIPE_WEBHOOK_SECRET = ""
+    payload = succeeded(pending)
+    response = post(api, payload, signature(payload, secret=""))  # anyone can sign with ""
+    assert response.status_code == 400
+    pending.refresh_from_db()
+    assert pending.status == "pending"

@@ -25,6 +25,8 @@ KINDS: dict[str, GatewayEventKind] = {
 
 class StripeWebhookReader(WebhookReader):
     def read(self, payload: bytes, signature: str) -> GatewayEvent | None:
+        if not settings.STRIPE_WEBHOOK_SECRET:  # an empty secret is one anyone can sign with
+            raise WebhookSignatureInvalid("Stripe webhooks are not configured here.")
         try:
             event = stripe.Webhook.construct_event(
                 payload, signature, settings.STRIPE_WEBHOOK_SECRET
