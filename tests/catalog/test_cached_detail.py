@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contexts.catalog.application.services import catalog_use_cases
+from contexts.catalog.domain.values import Slug
+from contexts.catalog.infrastructure.pages import DjangoProductPageCache
 from shared_kernel.infrastructure import cache as cache_module
 from tests.catalog.conftest import eur, price
 from tests.identity.helpers import problem
@@ -118,3 +120,24 @@ def test_with_the_cache_down_pages_are_read_from_the_database(api, shirt, settin
 
     assert response.status_code == 200
     assert response.json()["skus"][0]["price"] == price("11.00")
+
+
+def test_a_page_rendered_before_a_change_is_never_served_after_it(db):
+    """A reader renders from rows read before a change; the change's `forget` runs while
+    it renders; what the reader stores then carries the retired token and is a miss."""
+    pages = DjangoProductPageCache()
+
+    def render_while_the_change_commits() -> bytes:
+        pages.forget(Slug("linen-shirt"))
+        return b'{"price": "old"}'
+
+    stale = pages.page("linen-shirt", render_while_the_change_commits)
+    fresh = pages.page("linen-shirt", lambda: b'{"price": "new"}')
+    again = pages.page("linen-shirt", lambda: b"never rendered: served from the cache")
+
+    assert (stale.body, fresh.body, again.body) == (
+        b'{"price": "old"}',
+        b'{"price": "new"}',
+        b'{"price": "new"}',
+    )
+    assert again.etag == fresh.etag != stale.etag

@@ -204,9 +204,9 @@ class ProductView(APIView):
         },
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
-        include_drafts = _flag(_query(DetailOptionsSerializer, request).get("include_drafts"))
+        options = _query(DetailOptionsSerializer, request) if request.query_params else {}
         details = catalog_queries().product_details
-        if include_drafts and _is_staff(request):
+        if options.get("include_drafts") == "true" and _is_staff(request):
             page = CachedPage.of(product_body(details.get(slug, include_drafts=True)))
         else:
             page = catalog_queries().pages.page(slug, lambda: product_body(details.get(slug)))
