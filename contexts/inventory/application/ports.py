@@ -11,9 +11,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from datetime import datetime
 
-from contexts.inventory.domain.errors import Conflict
 from contexts.inventory.domain.reservation import Reservation, ReservationId
 from contexts.inventory.domain.stock import Stock, StockMovement
+from shared_kernel.domain.errors import Conflict
 
 
 class StockAlreadyOpen(Conflict):
