@@ -191,6 +191,7 @@ class TestAdjust:
             ({"quantity": 1, "reason": ""}, "reason"),
             ({"quantity": 1, "reason": "x" * 201}, "reason"),
             ({"quantity": 1, "reason": 5}, "reason"),
+            ({"quantity": 1, "reason": "x\u0000y"}, "reason"),
         ],
     )
     def test_bad_input_is_400(

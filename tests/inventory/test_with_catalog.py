@@ -119,6 +119,7 @@ def test_catalog_availability_follows_a_restock(
 
 
 def test_a_code_in_another_case_is_the_catalog_sku(staff: APIClient, shirt: dict[str, Any]) -> None:
+    assert stock(staff, "ls-l") == {"sku": "LS-L", **ZEROS}
     restocked = staff.post(f"{STOCK}/ls-m/restock", {"quantity": 2}, format="json")
     assert restocked.json() == {"sku": "LS-M", "on_hand": 2, "reserved": 0, "available": 2}
     adjusted = staff.post(f"{STOCK}/Ls-M/adjust", {"quantity": 1, "reason": "found"}, format="json")
