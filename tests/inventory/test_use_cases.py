@@ -177,15 +177,10 @@ class TestReserve:
 
 
 OrderEvent = tuple[str, int]
-PLACED, REJECTED, CONFIRMED, CANCELLED = (
-    ("placed", 1),
-    ("rejected", 3),
-    ("confirmed", 4),
-    (
-        "cancelled",
-        5,
-    ),
-)
+PLACED: OrderEvent = ("placed", 1)
+REJECTED: OrderEvent = ("rejected", 3)
+CONFIRMED: OrderEvent = ("confirmed", 4)
+CANCELLED: OrderEvent = ("cancelled", 5)
 
 
 def deliver(fakes: InventoryFakes, order: uuid.UUID, events: list[OrderEvent]) -> None:
