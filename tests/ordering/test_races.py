@@ -3,8 +3,10 @@ PostgreSQL (each request on its own connection, truly in parallel).
 
 - A customer's cancel racing staff's ship on one confirmed order: the order is versioned
   (`UPDATE … WHERE version = <loaded>`), so exactly one wins, the other gets a 409, and only
-  the winner's event is published. Both requests are held after loading the order until
-  the other has loaded it too, so every round is a real race, not a queue.
+  the winner's event is published; the stock and the payment follow the winner (returned
+  and refunded, or kept and captured), with the saga's subscribers run in the process.
+  Both requests are held after loading the order until the other has loaded it too, so
+  every round is a real race, not a queue.
 - Twenty requests with one Idempotency-Key at once: the unique (scope, key) lets one run;
   the others get its answer replayed or a 409 while it runs. One order.
 """
@@ -13,6 +15,7 @@ import json
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -28,13 +31,15 @@ from contexts.ordering.models import Order as OrderRow
 from shared_kernel.api.idempotency import Claim, IdempotencyKeys, KeptAnswer
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.messaging.models import OutboxEvent
+from shared_kernel.messaging.testing import eager_delivery
 from tests.ordering.conftest import client_of
-from tests.ordering.helpers import ORDERS, confirm, order_body
+from tests.ordering.helpers import ORDERS, order_body
 from tests.support.factories import StaffFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 10
+STOCK = "/api/v1/inventory/stock"
 CLIENTS = 20
 TIMEOUT = 30
 
@@ -78,16 +83,33 @@ class LoadGate:
         monkeypatch.setattr(DjangoOrderRepository, "get", held_get)
 
 
-def test_cancel_racing_ship_one_wins_the_other_is_409(
-    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def saga_in_process() -> Iterator[None]:
+    """The saga's subscribers (inventory, payments, ordering) run in the process after each
+    commit, the live server's included: by the time an answer is back, what it caused is
+    done (stock reserved, committed or returned; payment captured or refunded)."""
+    with eager_delivery():
+        yield
+
+
+def test_cancel_racing_ship_one_wins_the_other_is_409_events_and_stock_follow_the_winner(
+    live_server: LiveServer, monkeypatch: pytest.MonkeyPatch, saga_in_process: None
 ) -> None:
     customer, staff = UserFactory(), StaffFactory()
     cancel_token, ship_token = token_of(customer), token_of(staff)
+    for sku in ("SHIRT-M", "MUG"):
+        restock = {"quantity": 3 * ROUNDS}
+        assert (
+            client_of(staff).post(f"{STOCK}/{sku}/restock", restock, format="json").status_code
+            == 200
+        )
+    on_hand = on_hand_of(staff)
     gate = LoadGate(monkeypatch)
-    winners = set()
     for _ in range(ROUNDS):
         order_id = client_of(customer).post(ORDERS, order_body(), format="json").json()["id"]
-        confirm(order_id)
+        assert OrderRow.objects.get(pk=order_id).status == "confirmed"
+        on_hand = {"SHIRT-M": on_hand["SHIRT-M"] - 2, "MUG": on_hand["MUG"] - 1}
+        assert on_hand_of(staff) == on_hand
         gate.barrier = threading.Barrier(2, timeout=TIMEOUT)
         with ThreadPoolExecutor(max_workers=2) as pool:
             cancel = pool.submit(call, f"{live_server.url}{ORDERS}/{order_id}/cancel", cancel_token)
@@ -104,16 +126,29 @@ def test_cancel_racing_ship_one_wins_the_other_is_409(
         winner = "cancel" if answers["cancel"][0] == 200 else "ship"
         loser = answers["ship" if winner == "cancel" else "cancel"]
         assert json.loads(loser[2])["status"] == 409
-        status, event = WINNING[winner]
+        status, event, payment = WINNING[winner]
         assert OrderRow.objects.get(pk=order_id).status == status
         assert after_confirmation(order_id) == [event.event_type]
-        winners.add(winner)
-    assert winners <= {"cancel", "ship"}
+        assert payment_statuses(staff, order_id) == [payment]
+        if winner == "cancel":
+            on_hand = {"SHIRT-M": on_hand["SHIRT-M"] + 2, "MUG": on_hand["MUG"] + 1}
+        assert on_hand_of(staff) == on_hand
 
 
-WINNING: dict[str, tuple[str, type[IntegrationEvent]]] = {
-    "cancel": ("cancelled", OrderCancelled),
-    "ship": ("shipped", OrderShipped),
+def on_hand_of(staff: Any) -> dict[str, int]:
+    return {
+        sku: client_of(staff).get(f"{STOCK}/{sku}").json()["on_hand"] for sku in ("SHIRT-M", "MUG")
+    }
+
+
+def payment_statuses(staff: Any, order_id: str) -> list[str]:
+    payments = client_of(staff).get(f"/api/v1/payments?order={order_id}").json()["results"]
+    return [payment["status"] for payment in payments]
+
+
+WINNING: dict[str, tuple[str, type[IntegrationEvent], str]] = {
+    "cancel": ("cancelled", OrderCancelled, "refunded"),
+    "ship": ("shipped", OrderShipped, "captured"),
 }
 
 
