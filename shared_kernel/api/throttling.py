@@ -8,15 +8,26 @@ The cache is an accelerator, never a dependency: `FailOpenRedisCache` already an
 history" when Redis is down, which lets the request through; any other cache that raises is
 caught here, the request let through, logged and counted in
 `emporium_throttle_failed_open_total{scope}`.
+
+On Redis (ADR 0022), DRF's algorithm (the timestamps of the window's requests, read, trimmed
+and written back: two round trips per request, and two requests at once can both read the
+same history) runs as one Lua script on a sorted set: one round trip, atomic, the same
+sliding window and the same `Retry-After`. When the script cannot run (Redis unreachable,
+paused after a failure), DRF's own way through the fail-open cache takes over, which records
+the failure and lets the request through.
 """
 
 import ipaddress
+import os
 from functools import lru_cache
 from typing import Any
 
 import structlog
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache import cache as default_cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django_redis.cache import RedisCache
 from rest_framework import throttling
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
@@ -61,12 +72,64 @@ class FailOpenThrottleMixin:
         return None if rate is None else str(rate)  # None: DRF's "no limit"
 
     def allow_request(self, request: Request, view: Any) -> bool:
+        self._counted: tuple[int, float | None] | None = None
         try:
-            return super().allow_request(request, view)  # type: ignore[misc]
+            return self._allow(request, view)
         except Exception as error:  # whatever the cache raised, let the request through
             logger.warning("throttle_failed_open", scope=self.scope, error=repr(error))
             THROTTLE_FAILED_OPEN.labels(scope=str(self.scope)).inc()
             return True
+
+    def _allow(self, request: Request, view: Any) -> bool:
+        this: Any = self  # a SimpleRateThrottle: rate, key, now, duration, num_requests
+        backend = caches[DEFAULT_CACHE_ALIAS] if this.cache is default_cache else this.cache
+        if this.rate is None or not isinstance(backend, RedisCache):
+            return bool(super().allow_request(request, view))  # type: ignore[misc]
+        this.key = this.get_cache_key(request, view)
+        if this.key is None:
+            return True
+        this.now = this.timer()
+        try:
+            allowed, count, oldest = backend.client.get_client(write=True).register_script(
+                _SLIDING_WINDOW
+            )(
+                keys=[backend.make_key(f"{this.key}:window")],
+                args=[this.now, this.now - this.duration, this.num_requests, this.duration,
+                      f"{this.now}:{os.urandom(6).hex()}"],
+            )  # fmt: skip
+        except Exception:  # no script without Redis: DRF's way records the failure
+            return bool(super().allow_request(request, view))  # type: ignore[misc]
+        self._counted = (int(count), None if oldest is None else float(oldest))
+        return bool(allowed)
+
+    def wait(self) -> float | None:
+        """DRF's `Retry-After`, from what the script counted when it ran."""
+        if self._counted is None:
+            return super().wait()  # type: ignore[misc]
+        this: Any = self
+        count, oldest = self._counted
+        remaining = this.duration - (this.now - oldest) if oldest is not None else this.duration
+        available = this.num_requests - count + 1
+        return None if available <= 0 else remaining / float(available)
+
+
+# DRF's sliding window on a sorted set of request times, in one atomic round trip:
+# drop the times out of the window; if fewer than the limit remain, add this one (and keep
+# the set no longer than the window); answer whether it was added, how many the window
+# holds, and its oldest time (for Retry-After).
+_SLIDING_WINDOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])
+local count = redis.call('ZCARD', KEYS[1])
+local allowed = 0
+if count < tonumber(ARGV[3]) then
+  redis.call('ZADD', KEYS[1], ARGV[1], ARGV[5])
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  count = count + 1
+  allowed = 1
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]
+return {allowed, count, oldest or false}
+"""
 
 
 class AnonRateThrottle(FailOpenThrottleMixin, throttling.AnonRateThrottle):

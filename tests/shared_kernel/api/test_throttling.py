@@ -1,12 +1,18 @@
 """Throttles per user and per client IP, cache-backed, failing open (ARCHITECTURE.md §5)."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.test import RequestFactory
+from rest_framework.request import Request
 from rest_framework.test import APIClient
 
+from shared_kernel.api.throttling import AnonRateThrottle
 from shared_kernel.observability.metrics import CACHE_ERRORS, CACHE_SKIPPED, THROTTLE_FAILED_OPEN
 from tests.shared_kernel.api.users import signed_in
 from tests.shared_kernel.observability.prometheus import sample_value
@@ -154,3 +160,40 @@ def test_throttles_count_in_redis(settings) -> None:
 
     assert client.get("/api/test/throttled").status_code == 200
     assert client.get("/api/test/throttled").status_code == 429
+
+
+@pytest.mark.redis
+def test_on_redis_the_window_is_a_sorted_set_counted_by_one_script(settings) -> None:
+    rates(settings, anon="2/min")
+    cache(settings, "shared_kernel.infrastructure.cache.FailOpenRedisCache", settings.REDIS_URL)
+    client = APIClient()
+
+    statuses = [client.get("/api/test/throttled").status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    assert 0 < int(client.get("/api/test/throttled")["Retry-After"]) <= 60
+    backend = caches["default"]
+    redis = backend.client.get_client(write=True)  # type: ignore[attr-defined]
+    key = backend.make_key("throttle_anon_127.0.0.1:window")
+    assert redis.type(key) == b"zset"
+    assert redis.zcard(key) == 2, "refused requests take no place in the window"
+    assert 0 < redis.ttl(key) <= 60
+
+
+@pytest.mark.redis
+def test_on_redis_requests_at_once_never_pass_the_limit_together(settings) -> None:
+    """DRF's read-then-write lets requests that read the same history all pass."""
+    rates(settings, anon="5/min")
+    cache(settings, "shared_kernel.infrastructure.cache.FailOpenRedisCache", settings.REDIS_URL)
+    request = Request(RequestFactory().get("/api/test/throttled", REMOTE_ADDR="198.51.100.7"))
+    start = threading.Barrier(20)
+
+    def one_request() -> bool:
+        throttle = AnonRateThrottle()
+        start.wait()
+        return throttle.allow_request(request, None)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        allowed = list(pool.map(lambda _: one_request(), range(20)))
+
+    assert allowed.count(True) == 5
