@@ -1,7 +1,9 @@
 """Inventory's subscribers through the bus: events published as their contexts publish
 them (with the order's version as sequence), run by the consumer with its inbox."""
 
+import itertools
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -185,3 +187,54 @@ def test_confirmed_before_placed_is_retried_until_the_reservation_exists() -> No
     run_inventory_deliveries()
     assert run_inventory_deliveries() == [consumer.Outcome.DONE]
     assert levels("A") == (2, 0)
+
+
+OrderStory = list[Callable[[uuid.UUID], None]]
+
+
+def placed_a2_b1(order: uuid.UUID) -> None:
+    placed(order, ("A", 2), ("B", 1))
+
+
+def cancelled_a2_b1(order: uuid.UUID) -> None:
+    cancelled(order, ("A", 2), ("B", 1))
+
+
+def deliver_until_settled(rounds: int = 5) -> None:
+    """Run inventory's deliveries again while one waits for its retry (an OrderConfirmed
+    that came before its OrderPlaced)."""
+    for _ in range(rounds):
+        if consumer.Outcome.RETRY not in run_inventory_deliveries():
+            return
+
+
+def stock_change_of(story: OrderStory) -> tuple[int, ...]:
+    """What one order's events, published in this order and delivered, do to A and B
+    (on hand and reserved of each)."""
+    before = (*levels("A"), *levels("B"))
+    order = uuid.uuid4()
+    for publish_event in story:
+        publish_event(order)
+    deliver_until_settled()
+    after = (*levels("A"), *levels("B"))
+    return tuple(now - was for was, now in zip(before, after, strict=True))
+
+
+@pytest.mark.parametrize(
+    ("story", "change"),
+    [
+        ([placed_a2_b1, rejected], (0, 0, 0, 0)),
+        ([placed_a2_b1, confirmed], (-2, 0, -1, 0)),
+        ([placed_a2_b1, confirmed, cancelled_a2_b1], (0, 0, 0, 0)),
+    ],
+    ids=["rejected", "confirmed", "cancelled"],
+)
+def test_an_orders_events_shuffled_leave_the_stock_they_leave_in_order(
+    story: OrderStory, change: tuple[int, ...]
+) -> None:
+    """Through the bus, so the order's version travels as the envelope's sequence: an
+    OrderConfirmed older than the OrderCancelled already applied must be ignored."""
+    stock(A=50, B=50)
+    assert stock_change_of(story) == change
+    for shuffled in itertools.permutations(story):
+        assert stock_change_of(list(shuffled)) == change, [f.__name__ for f in shuffled]
