@@ -8,20 +8,18 @@ API (the order, its payments, the stock). The same story with a real worker on R
 `test_order_saga_worker.py`.
 """
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
 from contexts.inventory.application.services import inventory_use_cases
 from contexts.inventory.tasks import expire_reservations
 from contexts.payments.infrastructure.sandbox import SandboxGateway
 from shared_kernel.messaging import bus
 from shared_kernel.messaging.testing import eager_delivery
-from tests.ordering.saga_steps import PRICE, SKU, Shop, history
+from tests.ordering.saga_steps import PRICE, SKU, Shop, api_shop, history
 from tests.support.factories import StaffFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -31,16 +29,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def shop(settings: Any) -> Iterator[Shop]:
     settings.CELERY_TASK_ALWAYS_EAGER = True
     cache.clear()  # throttle counters: every client here is 127.0.0.1
-    client = APIClient()
-
-    def send(method: str, path: str, body: dict[str, Any] | None, token: str | None) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        data = json.dumps(body) if body is not None else ""
-        response = client.generic(method, path, data, "application/json", headers=headers)
-        return response.status_code, response.json() if response.content else None
-
     with eager_delivery():
-        yield Shop(send)
+        yield api_shop()
 
 
 @pytest.fixture

@@ -6,23 +6,13 @@ every queue, runs inventory's, payments' and ordering's subscribers; beat runs t
 relay and the housekeeping. The test polls the API until the saga has settled.
 """
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
-from rest_framework.test import APIClient
 
-from tests.ordering.saga_steps import Shop, history
-from tests.shared_kernel.messaging.workers import (
-    Worker,
-    forget_queue,
-    start_beat,
-    start_worker,
-    this_tests_database_url,
-)
+from tests.ordering.saga_steps import Shop, api_shop, history, saga_processes
+from tests.shared_kernel.messaging.workers import Worker
 from tests.support.factories import StaffFactory
 
 pytestmark = [
@@ -36,46 +26,16 @@ pytestmark = [
 SETTLE_SECONDS = 60
 
 
-def every_queue() -> list[str]:
-    return [queue.name for queue in settings.CELERY_TASK_QUEUES]
-
-
 @pytest.fixture(scope="module")
-def processes(
-    django_db_setup: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[Worker, Worker]]:
-    """The product's worker (every queue) and beat (config.settings) on this test's database."""
-    folder = tmp_path_factory.mktemp("saga-worker")
-    queues = every_queue()
-    for queue in queues:
-        forget_queue(queue)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": this_tests_database_url(),
-        "EMAIL_URL": f"filemail://{folder / 'mail'}",
-        "EMPORIUM_LOCAL_DIR": str(folder / "local"),
-    }
-    worker = start_worker(queues[0], env, folder / "worker.log", also_consume=tuple(queues[1:]))
-    beat = start_beat(env, folder / "beat.log")
-    yield worker, beat
-    beat.stop()
-    worker.stop()
-    for queue in queues:
-        forget_queue(queue)
+def processes(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    with saga_processes(tmp_path_factory.mktemp("saga-worker")) as worker:
+        yield worker
 
 
 @pytest.fixture
-def shop(processes: tuple[Worker, Worker]) -> Shop:
+def shop(processes: Worker) -> Shop:
     cache.clear()  # throttle counters: every client here is 127.0.0.1
-    client = APIClient()
-
-    def send(method: str, path: str, body: dict[str, Any] | None, token: str | None) -> Any:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        data = json.dumps(body) if body is not None else ""
-        response = client.generic(method, path, data, "application/json", headers=headers)
-        return response.status_code, response.json() if response.content else None
-
-    return Shop(send, wait_seconds=SETTLE_SECONDS)
+    return api_shop(wait_seconds=SETTLE_SECONDS)
 
 
 @pytest.fixture
@@ -92,12 +52,12 @@ def customer(shop: Shop, staff: str) -> str:
     return shop.register("ann@example.com")
 
 
-def worker_log(processes: tuple[Worker, Worker]) -> str:
-    return processes[0].log.read_text(errors="replace")[-3000:]
+def worker_log(worker: Worker) -> str:
+    return worker.log.read_text(errors="replace")[-3000:]
 
 
 def test_a_card_that_works_confirms_then_cancel_refunds_and_returns_the_stock(
-    shop: Shop, staff: str, customer: str, processes: tuple[Worker, Worker]
+    shop: Shop, staff: str, customer: str, processes: Worker
 ) -> None:
     order_id = shop.order(customer, quantity=2)
 

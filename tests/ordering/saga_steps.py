@@ -1,12 +1,27 @@
 """The order saga driven through the API only, as a frontend and staff would: shared by
-the eager end-to-end test and the one with a real worker. `Shop` wraps one API base URL
-and waits for the saga by polling (a no-op wait when Celery is eager)."""
+the end-to-end tests, eager and with real workers. `Shop` wraps one way of calling the API
+and waits for the saga by polling (a no-op wait when Celery is eager); `saga_processes`
+starts the product's worker and beat for the tests with real workers."""
 
+import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from tests.shared_kernel.messaging.workers import (
+    Worker,
+    forget_queue,
+    start_beat,
+    start_worker,
+    this_tests_database_url,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 SKU = "E2E-MUG"
@@ -131,3 +146,44 @@ class Shop:
 
 def history(order: Any) -> list[tuple[str, str]]:
     return [(entry["status"], entry["cause"]) for entry in order["history"]]
+
+
+def api_shop(wait_seconds: float = 0.0) -> Shop:
+    """A `Shop` over Django's test client (this process as the web process)."""
+    client = APIClient()
+
+    def send(method: str, path: str, body: dict[str, Any] | None, token: str | None) -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data = json.dumps(body) if body is not None else ""
+        response = client.generic(method, path, data, "application/json", headers=headers)
+        return response.status_code, response.json() if response.content else None
+
+    return Shop(send, wait_seconds=wait_seconds)
+
+
+@contextmanager
+def saga_processes(folder: Path, **env: str) -> Iterator[Worker]:
+    """The product's worker (every queue, config.settings) and beat on this test's database
+    and Redis, with `env` on top; stopped (by PID) and their queues emptied afterwards.
+    Yields the worker (its log helps a failing assertion)."""
+    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
+    for queue in queues:
+        forget_queue(queue)
+    full_env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": this_tests_database_url(),
+        "EMAIL_URL": f"filemail://{folder / 'mail'}",
+        "EMPORIUM_LOCAL_DIR": str(folder / "local"),
+        **env,
+    }
+    worker = start_worker(
+        queues[0], full_env, folder / "worker.log", also_consume=tuple(queues[1:])
+    )
+    beat = start_beat(full_env, folder / "beat.log")
+    try:
+        yield worker
+    finally:
+        beat.stop()
+        worker.stop()
+        for queue in queues:
+            forget_queue(queue)
