@@ -134,6 +134,14 @@ def test_staff_create_a_draft_with_its_skus_each_announced(staff_api, tree):
             {"name": "Hat", "category": "shirts", "skus": [{"code": "A", "price": "1.00"}]},
             "skus.0.price",
         ),
+        (
+            {
+                "name": "Hat",
+                "category": "shirts",
+                "skus": [{"code": "A", "attributes": {"s\x00": "M"}, "price": price("1")}],
+            },
+            "skus.0.attributes",
+        ),
     ],
 )
 def test_bad_product_input_is_400_naming_the_field_and_stores_nothing(staff_api, tree, body, field):

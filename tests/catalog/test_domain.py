@@ -76,7 +76,7 @@ class TestValues:
         with pytest.raises(InvalidSlug):
             Slug.from_name(Name("!!!"))
 
-    @pytest.mark.parametrize("bad", ["", "   ", "x" * 201, None])
+    @pytest.mark.parametrize("bad", ["", "   ", "x" * 201, None, "nul\x00"])
     def test_a_name_is_never_blank_nor_too_long(self, bad):
         with pytest.raises(InvalidName):
             Name(bad)
@@ -86,9 +86,10 @@ class TestValues:
 
     def test_a_description_may_be_empty_but_not_too_long(self):
         assert Description("  ").value == ""
-        with pytest.raises(InvalidName) as refused:
-            Description("x" * 5001)
-        assert refused.value.field == "description"
+        for bad in ("x" * 5001, "nul\x00"):
+            with pytest.raises(InvalidName) as refused:
+                Description(bad)
+            assert refused.value.field == "description"
 
     def test_a_sku_code_is_upper_cased(self):
         assert SkuCode(" shirt-m.blue_1 ").value == "SHIRT-M.BLUE_1"
@@ -105,7 +106,8 @@ class TestValues:
         assert str(attributes) == "size M, colour light blue"
 
     @pytest.mark.parametrize(
-        "bad", [["size"], {"": "M"}, {"size": 3}, {f"k{n}": "v" for n in range(21)}]
+        "bad",
+        [["size"], {"": "M"}, {"size": 3}, {"si\x00ze": "M"}, {f"k{n}": "v" for n in range(21)}],
     )
     def test_attributes_are_a_small_map_of_text(self, bad):
         with pytest.raises(InvalidAttributes):

@@ -24,6 +24,9 @@ MAX_ATTRIBUTES = 20
 ATTRIBUTE_KEY_MAX_LENGTH = 50
 ATTRIBUTE_VALUE_MAX_LENGTH = 100
 
+# PostgreSQL stores no NUL character in text or JSON: refused here, not a 500 there.
+NO_NUL = "Null characters are not allowed."
+
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _SKU_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]*$")
 
@@ -70,6 +73,8 @@ class Name:
         value = " ".join(self.value.split())
         if not value:
             raise InvalidName("A name cannot be blank.")
+        if "\x00" in value:
+            raise InvalidName(NO_NUL)
         if len(value) > NAME_MAX_LENGTH:
             raise InvalidName(f"Ensure this field has no more than {NAME_MAX_LENGTH} characters.")
         object.__setattr__(self, "value", value)
@@ -88,6 +93,8 @@ class Description:
         if not isinstance(self.value, str):
             raise InvalidName("A description must be text.", field="description")
         value = self.value.strip()
+        if "\x00" in value:
+            raise InvalidName(NO_NUL, field="description")
         if len(value) > DESCRIPTION_MAX_LENGTH:
             raise InvalidName(
                 f"Ensure this field has no more than {DESCRIPTION_MAX_LENGTH} characters.",
@@ -147,6 +154,8 @@ def _attribute(key: object, value: object) -> tuple[str, str]:
     if not isinstance(key, str) or not isinstance(value, str):
         raise InvalidAttributes("Attribute names and values are text.")
     key, value = " ".join(key.split()), " ".join(value.split())
+    if "\x00" in key + value:
+        raise InvalidAttributes(NO_NUL)
     if not key or len(key) > ATTRIBUTE_KEY_MAX_LENGTH:
         raise InvalidAttributes(f"Attribute names have 1 to {ATTRIBUTE_KEY_MAX_LENGTH} characters.")
     if len(value) > ATTRIBUTE_VALUE_MAX_LENGTH:
