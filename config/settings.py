@@ -273,6 +273,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Enums are named after their field: two contexts' `status` need names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "contexts.ordering.api.serializers.ORDER_STATUSES",
+        "PaymentStatusEnum": "contexts.payments.api.serializers.PAYMENT_STATUSES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "shared_kernel.api.schema.add_problem_responses",

@@ -66,6 +66,9 @@ class ShipOrderSerializer(serializers.Serializer[Any]):
     tracking_number = StrictCharField(max_length=TRACKING_NUMBER_MAX_LENGTH)
 
 
+ORDER_STATUSES = [status.value for status in OrderStatus]
+
+
 class LineSerializer(serializers.Serializer[Any]):
     sku = serializers.CharField()
     name = serializers.CharField()
@@ -75,7 +78,7 @@ class LineSerializer(serializers.Serializer[Any]):
 
 
 class HistoryEntrySerializer(serializers.Serializer[Any]):
-    status = serializers.ChoiceField(choices=[s.value for s in OrderStatus])
+    status = serializers.ChoiceField(choices=ORDER_STATUSES)
     at = serializers.DateTimeField()
     cause = serializers.CharField(
         help_text="The event that moved the order (StockReserved, PaymentCaptured, …) "
@@ -85,7 +88,7 @@ class HistoryEntrySerializer(serializers.Serializer[Any]):
 
 class OrderSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=[s.value for s in OrderStatus])
+    status = serializers.ChoiceField(choices=ORDER_STATUSES)
     rejection_reason = serializers.ChoiceField(
         choices=[r.value for r in RejectionReason], allow_null=True
     )

@@ -25,14 +25,13 @@ class AmountField(serializers.Field[Money, Money, dict[str, str], Any]):
         return value.to_dict()
 
 
+PAYMENT_STATUSES = [status.value for status in PaymentStatus]
+
+
 class PaymentSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(read_only=True)
     order_id = serializers.UUIDField(read_only=True)
-    # Text, not an enum, in the schema: an enum would collide with the order's `status`
-    # (drf-spectacular names enums by field name) until ENUM_NAME_OVERRIDES names both.
-    status = serializers.CharField(
-        read_only=True, help_text=f"One of: {', '.join(s.value for s in PaymentStatus)}."
-    )
+    status = serializers.ChoiceField(choices=PAYMENT_STATUSES, read_only=True)
     amount = AmountField()
     failure_reason = serializers.ChoiceField(
         choices=list(FAILURE_REASONS),
