@@ -3,7 +3,7 @@ process wrote (`EMAIL_URL=filemail://…`)."""
 
 import re
 from email import message_from_bytes, policy
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +19,7 @@ def reset_token_in(message: mail.EmailMessage) -> str:
     return reset_token_in_text(str(message.body))
 
 
-def filed_emails(folder: Path) -> list[Message]:
+def filed_emails(folder: Path) -> list[EmailMessage]:
     """Every email a process sent with `EMAIL_URL=filemail://<folder>` (Django's file backend:
     one file per connection, messages separated by a line of 79 dashes)."""
     separator = b"\n" + b"-" * 79 + b"\n"
@@ -31,14 +31,12 @@ def filed_emails(folder: Path) -> list[Message]:
     return [message_from_bytes(chunk, policy=policy.default) for chunk in chunks if chunk.strip()]
 
 
-def text_of(message: Message) -> str:
-    """The plain-text part of an email read back from a file."""
-    for part in message.walk():
-        if part.get_content_type() == "text/plain":
-            payload = part.get_payload(decode=True)
-            assert isinstance(payload, bytes)
-            return payload.decode(part.get_content_charset() or "utf-8")
-    raise AssertionError("no text/plain part")
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part of an email read back (parsed with the default policy)."""
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None, "no text/plain part"
+    text: str = body.get_content()
+    return text
 
 
 def reset_token_in_text(text: str) -> str:

@@ -5,7 +5,7 @@ writes them with Django's file backend; the story is `tests/ordering/saga_steps.
 import json
 from collections import Counter
 from collections.abc import Iterator
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,7 @@ def shop(processes: Worker) -> Shop:
     return Shop(send, wait_seconds=SETTLE_SECONDS)
 
 
-def emails_settled(mail_dir: Path, worker: Worker, count: int) -> list[Message]:
+def emails_settled(mail_dir: Path, worker: Worker, count: int) -> list[EmailMessage]:
     def settled() -> bool:
         mine = Delivery.objects.filter(subscriber__startswith="notifications.")
         waiting = mine.exclude(status=Delivery.Status.DONE).exists()

@@ -5,7 +5,7 @@ writes with Django's file backend (`EMAIL_URL=filemail://…`)."""
 import ipaddress
 import random
 from collections.abc import Iterator
-from email.message import Message
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -72,7 +72,7 @@ def notifications_settled() -> bool:
     return mine.exists() and not mine.exclude(status=Delivery.Status.DONE).exists()
 
 
-def emails_once_settled(mail_dir: Path, worker: Worker, count: int) -> list[Message]:
+def emails_once_settled(mail_dir: Path, worker: Worker, count: int) -> list[EmailMessage]:
     settled = wait_until(
         lambda: notifications_settled() and len(filed_emails(mail_dir)) >= count,
         timeout=60,
