@@ -11,7 +11,13 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
-from tests.ordering.saga_steps import Shop, api_shop, history, saga_processes
+from tests.ordering.saga_steps import (
+    Shop,
+    api_shop,
+    forget_every_queue,
+    history,
+    saga_processes,
+)
 from tests.shared_kernel.messaging.workers import Worker
 from tests.support.factories import StaffFactory
 
@@ -28,8 +34,10 @@ SETTLE_SECONDS = 60
 
 @pytest.fixture(scope="module")
 def processes(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Worker]:
+    forget_every_queue()
     with saga_processes(tmp_path_factory.mktemp("saga-worker")) as worker:
         yield worker
+    forget_every_queue()
 
 
 @pytest.fixture

@@ -12,7 +12,13 @@ from collections.abc import Iterator
 import pytest
 from django.core.cache import cache
 
-from tests.ordering.saga_steps import Shop, api_shop, history, saga_processes
+from tests.ordering.saga_steps import (
+    Shop,
+    api_shop,
+    forget_every_queue,
+    history,
+    saga_processes,
+)
 from tests.payments.fake_stripe import FakeStripe
 from tests.shared_kernel.messaging.workers import Worker
 from tests.support.factories import StaffFactory
@@ -38,15 +44,19 @@ def stripe() -> Iterator[FakeStripe]:
 def worker(
     transactional_db: None, stripe: FakeStripe, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Worker]:
+    forget_every_queue()
     with saga_processes(
         tmp_path_factory.mktemp("saga-expiry"),
-        PAYMENT_GATEWAY="stripe",
-        STRIPE_API_KEY="sk_test_fake",
-        STRIPE_API_BASE=stripe.url,
-        RESERVATION_TTL_SECONDS="1",
-        RESERVATION_EXPIRY_INTERVAL_SECONDS="0.5",
+        {
+            "PAYMENT_GATEWAY": "stripe",
+            "STRIPE_API_KEY": "sk_test_fake",
+            "STRIPE_API_BASE": stripe.url,
+            "RESERVATION_TTL_SECONDS": "1",
+            "RESERVATION_EXPIRY_INTERVAL_SECONDS": "0.5",
+        },
     ) as started:
         yield started
+    forget_every_queue()
 
 
 def test_a_charge_landing_after_the_reservation_expired_is_refunded(

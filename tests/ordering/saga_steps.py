@@ -162,28 +162,39 @@ def api_shop(wait_seconds: float = 0.0) -> Shop:
 
 
 @contextmanager
-def saga_processes(folder: Path, **env: str) -> Iterator[Worker]:
-    """The product's worker (every queue, config.settings) and beat on this test's database
-    and Redis, with `env` on top; stopped (by PID) and their queues emptied afterwards.
-    Yields the worker (its log helps a failing assertion)."""
+def saga_processes(
+    folder: Path,
+    env: dict[str, str] | None = None,
+    *,
+    beat: bool = True,
+    concurrency: int = 4,
+) -> Iterator[Worker]:
+    """The product's worker (every queue, config.settings) and, unless `beat=False`, beat,
+    on this test's database and Redis, with `env` on top; stopped (by PID) afterwards.
+    Yields the worker (its log helps a failing assertion). What is queued stays queued:
+    the caller empties the queues (`forget_every_queue`) when it starts and ends."""
     queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
-    for queue in queues:
-        forget_queue(queue)
     full_env = {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": this_tests_database_url(),
         "EMAIL_URL": f"filemail://{folder / 'mail'}",
         "EMPORIUM_LOCAL_DIR": str(folder / "local"),
-        **env,
+        **(env or {}),
     }
+    log = folder / "worker.log"
     worker = start_worker(
-        queues[0], full_env, folder / "worker.log", also_consume=tuple(queues[1:])
+        queues[0], full_env, log, concurrency=concurrency, also_consume=tuple(queues[1:])
     )
-    beat = start_beat(full_env, folder / "beat.log")
+    scheduler = start_beat(full_env, folder / "beat.log") if beat else None
     try:
         yield worker
     finally:
-        beat.stop()
+        if scheduler is not None:
+            scheduler.stop()
         worker.stop()
-        for queue in queues:
-            forget_queue(queue)
+
+
+def forget_every_queue() -> None:
+    """Delete every queue's messages (on this test's broker), acknowledged or not."""
+    for queue in settings.CELERY_TASK_QUEUES:
+        forget_queue(queue.name)
