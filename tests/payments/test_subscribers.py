@@ -173,3 +173,17 @@ def test_the_sweep_charges_a_payment_whose_charge_start_was_lost(order_id, gatew
     assert Payment.objects.get(order_id=order_id).status == "captured"
     assert len(gateway.charges) == 1
     assert tasks.sweep_settlements() == 0
+
+
+def test_a_refund_made_due_on_an_old_payment_waits_out_the_grace_too(order_id, gateway):
+    """The grace runs from the payment's last change, not from its creation: a refund just
+    made due has its own start running, and the sweep leaves it to it."""
+    payment_requested(order_id)
+    deliver_pending()
+    tasks.settle_payment(str(Payment.objects.get(order_id=order_id).pk))
+    Payment.objects.filter(order_id=order_id).update(updated_at=timezone.now() - timedelta(days=3))
+    order_cancelled(order_id)
+    deliver_pending()  # refund due, committed; its after-commit start not run yet
+    assert Payment.objects.get(order_id=order_id).refund_due
+    assert tasks.sweep_settlements() == 0
+    assert gateway.refunds == []

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from contexts.payments.application.ports import (
     GatewayEventLog,
@@ -69,7 +70,9 @@ class DjangoPaymentRepository(PaymentRepository):
             raise PaymentAlreadyOpened(f"Order {payment.order_id} has a payment.") from exc
 
     def save(self, payment: Payment) -> None:
-        versioning.update(models.Payment, payment, **_changing(payment))
+        # An UPDATE does not touch `auto_now`: set here, the sweep's grace runs from the
+        # payment's last change (a refund made due today on a payment of last week).
+        versioning.update(models.Payment, payment, updated_at=timezone.now(), **_changing(payment))
 
     def awaiting_gateway(self, *, untouched_since: datetime) -> list[PaymentId]:
         due = models.Payment.objects.filter(
