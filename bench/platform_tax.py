@@ -2,12 +2,14 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/emporium_bench \
     REDIS_URL=redis://127.0.0.1:6379/4 CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
-    .venv/bin/python bench/platform_tax.py [--calls 2000] [--seconds 10] [--rounds 2]
+    .venv/bin/python bench/platform_tax.py [--calls 2000] [--seconds 10] [--runs 3]
 
 Emporium runs in production mode (DEBUG off, PostgreSQL, Redis; logs to /dev/null). The
 baseline (`bench/baseline/`) is Django's default `startproject` middleware with one
 `JsonResponse` view and a plain DRF `RetrieveAPIView` of one row, no auth, on the same
-database. Figures, each side by side in one run (best of `--rounds`, alternated):
+database. Each run measures both sides, one right after the other, so a run's ratio
+compares like with like on a machine whose load changes; `--runs` runs, then the median of
+each figure and of each ratio over the runs:
 1. in process: the WSGI application called directly, median µs per request;
 2. under gunicorn, the same flags for both (2 sync workers): req/s from `wrk -t2 -c16`.
 Targets (issue 15): `/health/live` in process <= 1.3x the baseline's time; under gunicorn
@@ -24,6 +26,9 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,17 +54,36 @@ def main() -> None:
     row = {"path": f"/row/{user_id}", "token": ""}
     live = {"path": "/health/live", "token": ""}
     pairs = {"/health/live": (live, live), "GET /me vs DRF retrieve": (me, row)}
-    for name, (ours, theirs) in pairs.items():
-        app_us, base_us = _best_of(options.rounds, env, options.calls, ours, theirs)
-        print(f"{name:28} in process: Emporium {app_us:7.0f} µs, baseline {base_us:7.0f} µs"
-              f"  ({app_us / base_us:.2f}x the time)")  # fmt: skip
-    if shutil.which("wrk") is None:
+    served = shutil.which("wrk") is not None
+    if not served:
         print("wrk not found (apt-get install wrk): no figures under gunicorn")
-        return
-    for name, (ours, theirs) in pairs.items():
-        app_rps, base_rps = _served(env, options.seconds, ours, theirs)
-        print(f"{name:28} gunicorn:   Emporium {app_rps:7.0f} req/s, baseline {base_rps:7.0f}"
-              f" req/s ({app_rps / base_rps:.2f}x)")  # fmt: skip
+    figures: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for run in range(1, options.runs + 1):
+        for name, (ours, theirs) in pairs.items():
+            measured = (
+                _in_process(env, APP, options.calls, ours),
+                _in_process(env, BASELINE, options.calls, theirs),
+            )
+            figures[f"{name:24} in process (µs)"].append(measured)
+            _print(f"run {run}: {name:24} in process (µs)", measured)
+        for name, (ours, theirs) in pairs.items() if served else ():
+            measured = _served(env, options.seconds, ours, theirs)
+            figures[f"{name:24} gunicorn (req/s)"].append(measured)
+            _print(f"run {run}: {name:24} gunicorn (req/s)", measured)
+    print(f"median of {options.runs} runs (the ratio: the median of the runs' ratios):")
+    for label, runs in figures.items():
+        medians = (statistics.median(a for a, _ in runs), statistics.median(b for _, b in runs))
+        _print(f"  {label}", medians, _median_ratio(runs))
+
+
+def _print(label: str, figures: tuple[float, ...], ratio: float | None = None) -> None:
+    ours, theirs = figures
+    ratio = ours / theirs if ratio is None else ratio
+    print(f"{label}: Emporium {ours:8.0f}, baseline {theirs:8.0f}, ratio {ratio:.2f}")
+
+
+def _median_ratio(runs: list[tuple[float, float]]) -> float:
+    return statistics.median(ours / theirs for ours, theirs in runs)
 
 
 def _production_env() -> dict[str, str]:
@@ -97,16 +121,6 @@ def _a_signed_in_user(env: dict[str, str]) -> tuple[str, str]:
     return out[-2], out[-1]
 
 
-def _best_of(
-    rounds: int, env: dict[str, str], calls: int, ours: dict[str, str], theirs: dict[str, str]
-) -> tuple[float, float]:
-    app, base = [], []
-    for _ in range(rounds):
-        app.append(_in_process(env, APP, calls, ours))
-        base.append(_in_process(env, BASELINE, calls, theirs))
-    return min(app), min(base)
-
-
 def _in_process(env: dict[str, str], settings: str, calls: int, target: dict[str, str]) -> float:
     command = [sys.executable, __file__, "--in-process", settings, target["path"], target["token"]]
     result = subprocess.run(
@@ -128,7 +142,7 @@ def _measure_in_process(settings: str, path: str, token: str) -> None:
 
     def call() -> None:
         environ: dict[str, object] = {"PATH_INFO": path, "REQUEST_METHOD": "GET"}
-        environ["HTTP_HOST"] = "127.0.0.1"
+        environ["HTTP_HOST"], environ["REMOTE_ADDR"] = "127.0.0.1", "127.0.0.1"
         if token:
             environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         setup_testing_defaults(environ)
@@ -151,17 +165,27 @@ def _measure_in_process(settings: str, path: str, token: str) -> None:
 def _served(
     env: dict[str, str], seconds: int, ours: dict[str, str], theirs: dict[str, str]
 ) -> tuple[float, float]:
-    return (
-        _requests_per_second(env, "config.wsgi", seconds, ours),
-        _requests_per_second(env, "bench.baseline.wsgi", seconds, theirs),
-    )
+    """Both servers up at once, loaded in turns of one second each, `seconds` turns each
+    (the order alternating): a change in the machine's load hits both alike."""
+    with (
+        _gunicorn(env, "config.wsgi", APP) as our_port,
+        _gunicorn(env, "bench.baseline.wsgi", BASELINE) as their_port,
+    ):
+        sides = [(our_port, ours), (their_port, theirs)]
+        for port, target in sides:
+            _load(port, target, seconds=2)  # warm
+        served = {port: [0, 0.0] for port, _ in sides}
+        for turn in range(seconds):
+            for port, target in sides if turn % 2 == 0 else sides[::-1]:
+                requests, elapsed = _load(port, target, seconds=1)
+                served[port][0] += requests
+                served[port][1] += elapsed
+    return served[our_port][0] / served[our_port][1], served[their_port][0] / served[their_port][1]
 
 
-def _requests_per_second(
-    env: dict[str, str], wsgi: str, seconds: int, target: dict[str, str]
-) -> float:
+@contextmanager
+def _gunicorn(env: dict[str, str], wsgi: str, settings: str) -> Iterator[int]:
     port = free_port()
-    settings = BASELINE if wsgi.startswith("bench") else APP
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS],
         cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings},
@@ -172,29 +196,34 @@ def _requests_per_second(
             lambda: live_status(port, timeout=1, host="127.0.0.1") == 200, timeout=30
         ):
             sys.exit(f"{wsgi} did not start on {port}")
-        url = f"http://127.0.0.1:{port}{target['path']}"
-        header = ["-H", f"Authorization: Bearer {target['token']}"] if target["token"] else []
-        subprocess.run(["wrk", "-t2", "-c16", "-d2s", *header, url], capture_output=True)  # warm
-        out = subprocess.run(
-            ["wrk", "-t2", "-c16", f"-d{seconds}s", *header, url],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _load(port: int, target: dict[str, str], *, seconds: int) -> tuple[int, float]:
+    """`wrk -t2 -c16` for `seconds`: how many answers, in how many seconds."""
+    url = f"http://127.0.0.1:{port}{target['path']}"
+    header = ["-H", f"Authorization: Bearer {target['token']}"] if target["token"] else []
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", *header, url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
-        sys.exit(f"{wsgi} {target['path']}: {errors.group(1)} error answers\n{out}")
-    found = re.search(r"Requests/sec:\s+([\d.]+)", out)
+        sys.exit(f"{url}: {errors.group(1)} error answers\n{out}")
+    found = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out)
     assert found, out
-    return float(found.group(1))
+    elapsed = float(found.group(2)) / (1000 if found.group(3) == "ms" else 1)
+    return int(found.group(1)), elapsed
 
 
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--in-process", nargs=3, metavar=("SETTINGS", "PATH", "TOKEN"))
     return parser.parse_args()
 
