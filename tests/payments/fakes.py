@@ -107,6 +107,7 @@ class ScriptedGateway(PaymentGateway):
         self.next_charge: ChargeResult | Exception | None = None
         self.refund_error: Exception | None = None
         self.during_charge: Callable[[], None] | None = None
+        self.during_refund: Callable[[], None] | None = None
 
     def charge(self, payment: Payment) -> ChargeResult:
         self.charges.append(payment.charge_key)
@@ -123,6 +124,8 @@ class ScriptedGateway(PaymentGateway):
 
     def refund(self, payment: Payment) -> None:
         self.refunds.append(payment.refund_key)
+        if self.during_refund is not None:
+            self.during_refund()
         if self.refund_error is not None:
             raise self.refund_error
 

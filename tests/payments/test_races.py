@@ -7,23 +7,29 @@ run is held just before it takes the order's gate until all of them are there; t
 gate's row lock decides who goes first.
 """
 
+import dataclasses
 import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
+from django.db import DatabaseError, connection, connections, transaction
 
 from contexts.payments.application.ports import OrderGate
-from contexts.payments.application.services import payments_use_cases
+from contexts.payments.application.services import compose_use_cases, payments_use_cases
+from contexts.payments.bootstrap import django_ports
+from contexts.payments.domain.payment import PaymentId
+from contexts.payments.infrastructure.models import OrderGate as OrderGateRow
 from contexts.payments.infrastructure.models import Payment
 from contexts.payments.infrastructure.repositories import DjangoOrderGates
 from shared_kernel.messaging import bus, consumer
 from shared_kernel.messaging.models import Delivery
 from shared_kernel.messaging.testing import eager_delivery
-from tests.payments.fakes import ScriptedGateway
+from tests.payments.fakes import RecordedSettlements, ScriptedGateway
 from tests.payments.saga import (
+    AMOUNT,
+    CUSTOMER,
     gateway_in_use,
     order_rejected,
     payment_requested,
@@ -177,3 +183,86 @@ def test_one_webhook_event_delivered_twice_at_once_is_processed_once(settings):
         "PaymentCaptured",
         "PaymentRefunded",
     ]
+
+
+@pytest.fixture
+def settled_by_hand(gateway: ScriptedGateway) -> Iterator[RecordedSettlements]:
+    """Payments' use cases on the database whose after-commit starts are only noted: the
+    test runs the settlements itself, when and where it wants."""
+    noted = RecordedSettlements()
+    ports = dataclasses.replace(django_ports(gateway), settlements=noted)
+    with payments_use_cases.overridden(compose_use_cases(ports)):
+        yield noted
+
+
+def open_pending(order_id: uuid.UUID) -> PaymentId:
+    payment = payments_use_cases().open_payment(
+        order_id=order_id, customer_id=CUSTOMER, amount=AMOUNT, payment_method="pm_card_visa"
+    )
+    assert payment is not None
+    return payment.id
+
+
+def test_two_settlements_of_one_payment_at_once_record_one_capture(gateway, settled_by_hand):
+    """The after-commit start and the sweep (or a redelivered task) charge at once: the same
+    key goes out twice, and the conditional record keeps one outcome, one event."""
+    for _ in range(ROUNDS):
+        order_id = uuid.uuid4()
+        payment_id = open_pending(order_id)
+        in_flight = threading.Barrier(2, timeout=TIMEOUT)
+        gateway.during_charge = in_flight.wait
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = list(pool.map(settle, [payment_id] * 2, timeout=TIMEOUT))
+        assert statuses == ["captured", "captured"]
+        assert gateway.charges.count(f"payment-{payment_id}-charge") == 2
+        assert [e.event_type for e in published_by_payments(order_id)] == ["PaymentCaptured"]
+        assert Payment.objects.get(pk=payment_id).version == 2
+
+
+def settle(payment_id: PaymentId) -> str:
+    try:
+        return payments_use_cases().settle_payment(payment_id=payment_id).status.value
+    finally:
+        connections.close_all()
+
+
+def locked_elsewhere(payment_id: PaymentId, order_id: uuid.UUID) -> list[str]:
+    """Which of the payment's rows another connection cannot lock right now (NOWAIT)."""
+    busy: list[str] = []
+
+    def try_locks() -> None:
+        try:
+            for name, rows in (
+                ("payment", Payment.objects.filter(pk=payment_id)),
+                ("gate", OrderGateRow.objects.filter(pk=order_id)),
+            ):
+                try:
+                    with transaction.atomic():
+                        rows.select_for_update(nowait=True).get()
+                except DatabaseError:
+                    busy.append(name)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=try_locks)
+    other.start()
+    other.join(TIMEOUT)
+    return busy
+
+
+def test_no_transaction_or_row_lock_is_held_while_the_gateway_is_called(gateway, settled_by_hand):
+    order_id = uuid.uuid4()
+    payment_id = open_pending(order_id)
+    seen: dict[str, object] = {}
+
+    def look(call: str) -> None:
+        seen[call] = (connection.in_atomic_block, locked_elsewhere(payment_id, order_id))
+
+    gateway.during_charge = lambda: look("charge")
+    gateway.during_refund = lambda: look("refund")
+    payments_use_cases().settle_payment(payment_id=payment_id)
+    payments_use_cases().close_order_payment(order_id=order_id, sequence=6)
+    payments_use_cases().settle_payment(payment_id=payment_id)
+    assert Payment.objects.get(pk=payment_id).status == "refunded"
+    assert seen == {"charge": (False, []), "refund": (False, [])}
