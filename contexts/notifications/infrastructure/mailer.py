@@ -8,12 +8,15 @@ The text files turn autoescaping off: a name like O'Brien is written as it is, n
 
 import smtplib
 
+import structlog
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from contexts.notifications.application.ports import Mailer, MailNotSent
 from contexts.notifications.domain.emails import Email
+
+logger = structlog.get_logger(__name__)
 
 
 class RenderedEmail:
@@ -40,3 +43,4 @@ class DjangoTemplateMailer(Mailer):
             message.send()
         except (OSError, smtplib.SMTPException) as error:  # refused, unreachable, timed out
             raise MailNotSent(f"{type(error).__name__}: {error}") from error
+        logger.info("email_sent", template=email.template.value)  # never the content
