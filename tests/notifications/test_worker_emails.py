@@ -1,10 +1,11 @@
-"""Identity's events through a real Celery worker on Redis and PostgreSQL: registering and
-asking for a password reset over the API send exactly the expected emails, which the worker
-writes with Django's file backend (`EMAIL_URL=filemail://…`)."""
+"""Notifications through a real Celery worker on Redis and PostgreSQL: registering and asking
+for a password reset over the API send exactly the expected emails, which the worker writes
+with Django's file backend (`EMAIL_URL=filemail://…`); a mail server that is down is retried,
+dead-lettered and logged failed by the worker's own process."""
 
 import ipaddress
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from rest_framework.test import APIClient
 from contexts.notifications.models import EmailDelivery
 from shared_kernel.messaging import relay
 from shared_kernel.messaging.models import Delivery
+from tests.notifications import events
+from tests.notifications.conftest import publish
 from tests.notifications.mail import filed_emails, reset_token_in_text, text_of
 from tests.shared_kernel.messaging.workers import (
     Worker,
@@ -22,7 +25,7 @@ from tests.shared_kernel.messaging.workers import (
     this_tests_database_url,
 )
 from tests.support.factories import UserFactory
-from tests.support.processes import wait_until
+from tests.support.processes import free_port, wait_until
 
 pytestmark = [
     pytest.mark.postgres,
@@ -33,6 +36,7 @@ pytestmark = [
 ]
 
 QUEUES = ("notifications", "identity", "outbox")
+StartWorker = Callable[..., Worker]
 NEW_PASSWORD = "a-brand-new-secret"
 
 
@@ -44,21 +48,35 @@ def mail_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def worker(transactional_db: None, mail_dir: Path, tmp_path: Path) -> Iterator[Worker]:
-    """The product's worker (config.settings) on this test's database, emailing to files."""
+def start(transactional_db: None, mail_dir: Path, tmp_path: Path) -> Iterator[StartWorker]:
+    """The product's worker (config.settings) on this test's database, emailing to files
+    unless told otherwise; stopped afterwards."""
+    started: list[Worker] = []
+
+    def _start(**extra_env: str) -> Worker:
+        env = {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": this_tests_database_url(),
+            # django-environ drops the path's first slash: four in all for an absolute folder.
+            "EMAIL_URL": f"filemail:///{mail_dir}",
+            **extra_env,
+        }
+        log = tmp_path / "worker.log"
+        started.append(start_worker(QUEUES[0], env, log, also_consume=QUEUES[1:]))
+        return started[-1]
+
     for queue in QUEUES:
         forget_queue(queue)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": this_tests_database_url(),
-        # django-environ drops the path's first slash: four in all for an absolute folder.
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-    }
-    started = start_worker(QUEUES[0], env, tmp_path / "worker.log", also_consume=QUEUES[1:])
-    yield started
-    started.stop()
+    yield _start
+    for worker in started:
+        worker.stop()
     for queue in QUEUES:
         forget_queue(queue)
+
+
+@pytest.fixture
+def worker(start: StartWorker) -> Worker:
+    return start()
 
 
 @pytest.fixture
@@ -120,3 +138,23 @@ def test_a_password_reset_sends_one_email_whose_token_resets_the_password(api, w
         "sent",
         {"email": "ann@example.com"},
     )
+
+
+def test_a_mail_server_that_is_down_is_retried_then_dead_lettered_and_logged_failed(start):
+    """The failure is recorded by the worker's process after each rolled-back attempt."""
+    worker = start(
+        EMAIL_URL=f"smtp://127.0.0.1:{free_port()}",
+        OUTBOX_MAX_ATTEMPTS="2",
+        OUTBOX_RETRY_BACKOFF_SECONDS="0.2",
+    )
+    publish(events.order_shipped(UserFactory.create(email="ann@example.com").id))
+
+    dead = lambda: Delivery.objects.filter(status=Delivery.Status.DEAD).exists()  # noqa: E731
+    assert wait_until(dead, timeout=60, interval=0.5), worker.log.read_text(errors="replace")
+    delivery = Delivery.objects.get(status=Delivery.Status.DEAD)
+    assert (delivery.subscriber, delivery.attempts) == ("notifications.email_order_shipped", 2)
+    logged = lambda: EmailDelivery.objects.filter(attempts=2).exists()  # noqa: E731
+    assert wait_until(logged, timeout=10), list(EmailDelivery.objects.values())
+    entry = EmailDelivery.objects.get()
+    assert (entry.status, entry.recipient) == ("failed", "ann@example.com")
+    assert entry.last_error.startswith("ConnectionRefusedError")

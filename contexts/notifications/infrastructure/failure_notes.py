@@ -35,8 +35,8 @@ class AfterTaskFailureNotes(FailedSendNotes):
         _pending.failures.append(failure)
 
 
-def record_noted_failures() -> int:
-    """Record, each in its own transaction, the failures noted in this thread; how many."""
+def record_noted_failures() -> None:
+    """Record, each in its own transaction, the failures noted in this thread."""
     noted, _pending.failures = _pending.failures, []
     for failure in noted:
         notifications_use_cases().record_failed_send(failure)
@@ -46,7 +46,6 @@ def record_noted_failures() -> int:
             template=failure.email.template.value,
             error=failure.error,
         )
-    return len(noted)
 
 
 def forget_noted_failures() -> None:
