@@ -77,7 +77,7 @@ def test_staff_create_a_draft_with_its_skus_each_announced(staff_api, tree):
             "description": "Airy.",
             "skus": [
                 {"code": "ls-m", "attributes": {"size": "M"}, "price": price("19.9")},
-                {"code": "ls-l", "price": {"amount": 21, "currency": "EUR"}},
+                {"code": "ls-l", "price": {"amount": "21", "currency": "eur"}},
             ],
         },
         format="json",
@@ -132,6 +132,18 @@ def test_staff_create_a_draft_with_its_skus_each_announced(staff_api, tree):
         ),
         (
             {"name": "Hat", "category": "shirts", "skus": [{"code": "A", "price": "1.00"}]},
+            "skus.0.price",
+        ),
+        (
+            {"name": "Hat", "category": "shirts", "skus": [{"code": "A", "price": price("1e5")}]},
+            "skus.0.price",
+        ),
+        (
+            {
+                "name": "Hat",
+                "category": "shirts",
+                "skus": [{"code": "A", "price": {"amount": 21, "currency": "EUR"}}],
+            },
             "skus.0.price",
         ),
         (

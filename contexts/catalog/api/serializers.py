@@ -1,6 +1,7 @@
 """Catalog's HTTP shapes: explicit fields in; out, the DTOs rendered by `presenters.py`
 and described here for the OpenAPI schema."""
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -16,11 +17,12 @@ from shared_kernel.api.fields import StrictCharField
 from shared_kernel.domain.errors import RuleViolated
 from shared_kernel.domain.money import Money
 
+AMOUNT_PATTERN = r"^\d{1,9}(\.\d{1,3})?$"
 MONEY_SCHEMA = {
     "type": "object",
     "required": ["amount", "currency"],
     "properties": {
-        "amount": {"type": "string", "pattern": r"^\d{1,9}(\.\d{1,3})?$", "example": "19.90"},
+        "amount": {"type": "string", "pattern": AMOUNT_PATTERN, "example": "19.90"},
         "currency": {"type": "string", "minLength": 3, "maxLength": 3, "example": "EUR"},
     },
 }
@@ -28,7 +30,8 @@ MONEY_SCHEMA = {
 
 @extend_schema_field(MONEY_SCHEMA)
 class MoneyField(serializers.Field):
-    """`{"amount": "19.90", "currency": "EUR"}` in and out (ARCHITECTURE.md §5)."""
+    """`{"amount": "19.90", "currency": "EUR"}` in and out (ARCHITECTURE.md §5). The amount
+    is a decimal string as the schema says: no number (a float is not exact), no exponent."""
 
     default_error_messages = {
         # DRF formats the message: braces doubled.
@@ -43,7 +46,7 @@ class MoneyField(serializers.Field):
     def to_internal_value(self, data: Any) -> Money:
         if not isinstance(data, dict) or set(data) != {"amount", "currency"}:
             self.fail("invalid")
-        if not isinstance(data["amount"], str | int):
+        if not isinstance(data["amount"], str) or not re.fullmatch(AMOUNT_PATTERN, data["amount"]):
             self.fail("invalid")
         amount = self.amount.run_validation(data["amount"])
         currency = self.currency.run_validation(data["currency"])
