@@ -1,7 +1,8 @@
 """A local fake of Stripe's API, for the SDK to talk to (`STRIPE_API_BASE`): a small
 threaded HTTP server answering `/v1/payment_intents` and `/v1/refunds` as Stripe does for
 its test payment methods, honouring `Idempotency-Key` like Stripe (a finished answer is
-replayed for the same key; a 5xx is not kept), and scriptable: fail or stall the next calls.
+replayed for the same key; a 5xx is not kept; a key whose first request is still being
+processed is a 409 `idempotency_error`), and scriptable: fail or stall the next calls.
 
     with FakeStripe() as fake:
         gateway = StripeGateway(StripeSettings(api_key="sk_test_x", api_base=fake.url))
@@ -33,6 +34,7 @@ class Seen:
 class Scripted:
     status: int | None = None
     stall_seconds: float = 0.0
+    answers_after_stall: bool = False
 
 
 @dataclass
@@ -44,6 +46,8 @@ class FakeStripe:
     _script: deque[Scripted] = field(default_factory=deque)
     _ids: Any = field(default_factory=itertools.count)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _in_flight: set[str] = field(default_factory=set)
+    _idle: threading.Condition = field(default_factory=threading.Condition)
 
     def __enter__(self) -> Self:
         fake = self
@@ -93,19 +97,43 @@ class FakeStripe:
     def fail_next(self, count: int, *, status: int = 500) -> None:
         self._script.extend(Scripted(status=status) for _ in range(count))
 
-    def stall_next(self, count: int, *, seconds: float) -> None:
-        self._script.extend(Scripted(stall_seconds=seconds) for _ in range(count))
+    def stall_next(self, count: int, *, seconds: float, then_answer: bool = False) -> None:
+        """The next calls wait `seconds`, then fail with a 500 or (`then_answer`) answer as
+        usual: a client that timed out meanwhile never sees it, but Stripe did the work."""
+        self._script.extend(
+            Scripted(stall_seconds=seconds, answers_after_stall=then_answer) for _ in range(count)
+        )
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until no request is being processed (a stalled one has finished)."""
+        with self._idle:
+            self._idle.wait_for(lambda: not self._in_flight, timeout=timeout)
 
     def keys_seen(self, path: str) -> list[str]:
         return [seen.idempotency_key for seen in self.requests if seen.path == path]
 
     def answer(self, path: str, key: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        with self._lock:
+        with self._lock, self._idle:
             self.requests.append(Seen(path, key, form))
+            if key and key in self._in_flight:
+                return 409, _error("idempotency_error", IN_PROGRESS)
             scripted = self._script.popleft() if self._script else Scripted()
+            if key:
+                self._in_flight.add(key)
+        try:
+            return self._scripted_answer(path, key, form, scripted)
+        finally:
+            with self._idle:
+                self._in_flight.discard(key)
+                self._idle.notify_all()
+
+    def _scripted_answer(
+        self, path: str, key: str, form: dict[str, str], scripted: Scripted
+    ) -> tuple[int, dict[str, Any]]:
         if scripted.stall_seconds:
             time.sleep(scripted.stall_seconds)
-            return 500, _error("api_error", "stalled")
+            if not scripted.answers_after_stall:
+                return 500, _error("api_error", "stalled")
         if scripted.status is not None:
             return scripted.status, _error("api_error", "scripted failure")
         with self._lock:
@@ -165,6 +193,13 @@ class FakeStripe:
         }
         self.refunds[refund["id"]] = refund
         return 200, refund
+
+
+IN_PROGRESS = (
+    "There is currently another in-progress request using this Idempotent Key (that probably "
+    "means you submitted twice, and the other request is still going through). Please try "
+    "again later."
+)
 
 
 def _error(

@@ -3,15 +3,17 @@ what it retries (transient errors only, with the same idempotency key), and the 
 breaker. No database."""
 
 import dataclasses
+import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import pybreaker
 import pytest
 
-from contexts.payments.application.ports import GatewayUnavailable
+from contexts.payments.application.ports import GatewayBusy, GatewayUnavailable
 from contexts.payments.domain.payment import Payment, PaymentId, PaymentStatus
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway, StripeSettings
 from shared_kernel.domain.money import Money
@@ -111,16 +113,78 @@ def test_a_4xx_other_than_a_decline_is_not_retried(fake):
 
 
 def test_timeouts_open_the_breaker_and_then_no_call_goes_out(fake):
-    gateway = gateway_for(fake, timeout_seconds=0.2, max_retries=1, breaker_fail_max=2)
-    fake.stall_next(4, seconds=0.6)
+    gateway = gateway_for(fake, timeout_seconds=0.2, max_retries=0, breaker_fail_max=2)
+    fake.stall_next(2, seconds=0.6)
     for _ in range(2):
         with pytest.raises(GatewayUnavailable):
             gateway.charge(a_payment())
-    assert len(fake.requests) == 4  # two charges, each tried twice, each timed out
+    assert len(fake.requests) == 2  # two charges, each timed out
     assert gateway.breaker.current_state == pybreaker.STATE_OPEN
     with pytest.raises(GatewayUnavailable, match="breaker is open"):
         gateway.charge(a_payment())
-    assert len(fake.requests) == 4
+    assert len(fake.requests) == 2
+
+
+def test_a_retry_meeting_stripe_still_at_work_on_the_timed_out_attempt_gets_its_answer(fake):
+    """Attempt 1 times out while Stripe goes on; attempt 2 is a 409 (the key in flight),
+    retried as Stripe asks; attempt 3 gets the first attempt's answer replayed."""
+    pauses: list[float] = []
+
+    def pause(seconds: float) -> None:
+        pauses.append(seconds)
+        if len(pauses) == 2:
+            fake.wait_idle()
+
+    payment = a_payment()
+    fake.stall_next(1, seconds=0.6, then_answer=True)
+    gateway = StripeGateway(
+        StripeSettings(api_key="sk_test_fake", api_base=fake.url, timeout_seconds=0.2),
+        sleep=pause,
+    )
+    assert gateway.charge(payment).is_captured
+    assert fake.keys_seen(INTENTS) == [payment.charge_key] * 3
+    assert len(fake.intents) == 1
+
+
+def test_stripe_still_at_work_past_the_retries_is_busy_not_a_failure(fake):
+    """Neither an answer nor a failure: the breaker does not count it, and the charge sent
+    again once Stripe is done (the sweep's) gets the answer, charged once."""
+    payment = a_payment()
+    fake.stall_next(1, seconds=0.6, then_answer=True)
+    gateway = gateway_for(fake, timeout_seconds=0.2, max_retries=1, breaker_fail_max=1)
+    with pytest.raises(GatewayBusy):
+        gateway.charge(payment)
+    assert gateway.breaker.current_state == pybreaker.STATE_CLOSED
+    fake.wait_idle()
+    assert gateway.charge(payment).is_captured
+    assert len(fake.intents) == 1
+
+
+def test_two_runs_settling_one_payment_at_once_capture_it_and_fail_nothing(fake):
+    """The after-commit start and the sweep charge one payment at once, in two worker
+    processes (each its own gateway and breaker): Stripe works on the first and answers the
+    second 409. The second records nothing; the first captures."""
+    fakes = PaymentsFakes()
+    fakes.gateway = gateway_for(fake, max_retries=1)
+    first_worker = fakes.use_cases()
+    fakes.gateway = gateway_for(fake, max_retries=1)
+    payment = fakes.use_cases().open_payment(
+        order_id=uuid.uuid4(),
+        customer_id=uuid.uuid4(),
+        amount=Money.of("10.00", "EUR"),
+        payment_method="pm_card_visa",
+    )
+    assert payment is not None
+    fake.stall_next(1, seconds=0.5, then_answer=True)
+    with ThreadPoolExecutor(max_workers=1) as first_run:
+        first = first_run.submit(first_worker.settle_payment, payment_id=payment.id)
+        while not fake.requests:
+            time.sleep(0.01)
+        second = fakes.use_cases().settle_payment(payment_id=payment.id)
+        assert second.status is PaymentStatus.PENDING
+        assert first.result(timeout=10).status is PaymentStatus.CAPTURED
+    assert [type(event).__name__ for event in fakes.uow.events] == ["PaymentCaptured"]
+    assert len(fake.intents) == 1
 
 
 def test_declines_never_open_the_breaker(fake):

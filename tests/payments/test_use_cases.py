@@ -8,6 +8,7 @@ import pytest
 
 from contexts.payments.application.ports import (
     ChargeResult,
+    GatewayBusy,
     GatewayEvent,
     GatewayUnavailable,
     WebhookSignatureInvalid,
@@ -207,6 +208,23 @@ class TestSweep:
         fakes.use_cases().sweep_settlements()
         assert fakes.gateway.charges == [payment.charge_key, payment.charge_key]
         assert stored(fakes, payment).status is PaymentStatus.CAPTURED
+
+    def test_a_charge_or_refund_the_gateway_is_still_at_work_on_is_left_due(self, fakes):
+        """GatewayBusy: another run holds the request; nothing is recorded here, and the
+        sweep later gets the gateway's answer (replayed for the same key)."""
+        payment = request_payment(fakes)
+        fakes.gateway.next_charge = GatewayBusy("key in flight")
+        fakes.settle_due()
+        assert stored(fakes, payment).status is PaymentStatus.PENDING
+        assert fakes.uow.events == []
+        fakes.clock.advance(minutes=3)
+        assert fakes.use_cases().sweep_settlements() == [payment.id]
+        assert stored(fakes, payment).status is PaymentStatus.CAPTURED
+        fakes.gateway.refund_error = GatewayBusy("key in flight")
+        fakes.use_cases().close_order_payment(order_id=payment.order_id, sequence=7)
+        fakes.settle_due()
+        assert stored(fakes, payment).refund_due
+        assert event_types(fakes) == ["PaymentCaptured"]
 
 
 class TestRecordingIsConditional:

@@ -107,16 +107,26 @@ class GatewayUnavailable(InfrastructureError):
     code = "gateway_unavailable"
 
 
+class GatewayBusy(InfrastructureError):
+    """The gateway is still working on an earlier request with the same idempotency key
+    (our own attempt that timed out, or another run's: the sweep's, a redelivered task's).
+    Not an answer: whoever holds that request, the webhook or the sweep records it."""
+
+    title = "Payment gateway busy with this request"
+    code = "gateway_busy"
+
+
 class PaymentGateway(ABC):
     @abstractmethod
     def charge(self, payment: Payment) -> ChargeResult:
         """Charge the payment's amount with its method, keyed by `payment.charge_key`.
-        GatewayUnavailable when it cannot tell."""
+        GatewayUnavailable when it cannot tell; GatewayBusy while the key is in flight."""
 
     @abstractmethod
     def refund(self, payment: Payment) -> None:
         """Return the payment's charge (`payment.gateway_reference`), keyed by
-        `payment.refund_key`. GatewayUnavailable when it cannot tell."""
+        `payment.refund_key`. GatewayUnavailable when it cannot tell; GatewayBusy while
+        the key is in flight."""
 
 
 GatewayEventKind = Literal["charge_succeeded", "charge_failed", "charge_refunded"]

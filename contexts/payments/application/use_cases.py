@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from contexts.payments.application.ports import (
     ChargeResult,
+    GatewayBusy,
     GatewayEvent,
     GatewayEventLog,
     GatewayUnavailable,
@@ -137,6 +138,8 @@ class SettlePayment:
             result = self.gateway.charge(payment)
         except GatewayUnavailable:
             result = ChargeResult.failed("gateway_unavailable")
+        except GatewayBusy:
+            return payment  # another run's request is in flight: its answer is recorded there
         return self._record(payment.id, lambda current: self._apply_charge(current, result))
 
     def _apply_charge(self, payment: Payment, result: ChargeResult) -> None:
@@ -148,7 +151,10 @@ class SettlePayment:
             payment.fail(reason=result.failure_reason, reference=result.reference)
 
     def _refund(self, payment: Payment) -> Payment:
-        self.gateway.refund(payment)  # GatewayUnavailable: still due, the sweep tries again
+        try:
+            self.gateway.refund(payment)  # GatewayUnavailable: still due, swept again
+        except GatewayBusy:
+            return payment
         return self._record(payment.id, _apply_refund)
 
     def _record(self, payment_id: PaymentId, apply: Callable[[Payment], None]) -> Payment:
@@ -262,6 +268,6 @@ class SweepSettlements:
         for payment_id in due:
             try:
                 settle(payment_id=payment_id)
-            except GatewayUnavailable:
-                continue  # a refund the gateway would not take: still due, next sweep
+            except (GatewayUnavailable, GatewayBusy):
+                continue  # a refund not taken, or a key still in flight: next sweep
         return due

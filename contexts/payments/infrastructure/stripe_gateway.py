@@ -8,7 +8,10 @@
   answers it with the first result instead of charging again.
 - Each attempt is bounded by `STRIPE_TIMEOUT_SECONDS`. Transient failures (no connection,
   a timeout, 429, 5xx) are retried `STRIPE_MAX_RETRIES` times with exponential backoff and
-  jitter; a decline never is: it is an answer.
+  jitter; a decline never is: it is an answer. A 409 is Stripe still working on an earlier
+  request with the same key (our attempt that timed out, or another run's): retried, as
+  Stripe asks, and still there past the retries it is `GatewayBusy`, not a failure: the
+  payment is left for the run holding that request, the webhook or the sweep.
 - A circuit breaker (pybreaker) counts calls that failed past their retries; after
   `PAYMENT_BREAKER_FAIL_MAX` in a row it opens and calls fail at once, for
   `PAYMENT_BREAKER_RESET_SECONDS`, before one trial call. Retries exhausted or the breaker
@@ -27,7 +30,12 @@ import pybreaker
 import stripe
 import structlog
 
-from contexts.payments.application.ports import ChargeResult, GatewayUnavailable, PaymentGateway
+from contexts.payments.application.ports import (
+    ChargeResult,
+    GatewayBusy,
+    GatewayUnavailable,
+    PaymentGateway,
+)
 from contexts.payments.domain.payment import Payment
 from shared_kernel.domain.money import minor_unit_places
 
@@ -64,8 +72,9 @@ class StripeGateway(PaymentGateway):
         self.breaker = pybreaker.CircuitBreaker(
             fail_max=config.breaker_fail_max,
             reset_timeout=config.breaker_reset_seconds,
-            # A decline or a refused request is Stripe answering: not a failure to count.
-            exclude=[stripe.CardError, stripe.InvalidRequestError],
+            # A decline, a refused request or a key in flight is Stripe answering: not a
+            # failure to count.
+            exclude=[_answered],
             name="stripe",
         )
 
@@ -117,6 +126,8 @@ class StripeGateway(PaymentGateway):
         except pybreaker.CircuitBreakerError as open_breaker:
             raise GatewayUnavailable("Stripe's circuit breaker is open.") from open_breaker
         except TRANSIENT as failed:
+            if _in_progress(failed):
+                raise GatewayBusy(f"Stripe is still at work on this key: {failed}") from failed
             raise GatewayUnavailable(f"Stripe did not answer: {failed}") from failed
         except stripe.AuthenticationError as misconfigured:
             raise GatewayUnavailable("Stripe refused our API key.") from misconfigured
@@ -135,9 +146,19 @@ class StripeGateway(PaymentGateway):
 
 
 def _transient(error: stripe.StripeError) -> bool:
-    """A 4xx dressed as an APIError (Stripe sends 4xx as their own kinds) is not retried."""
+    """A 4xx dressed as an APIError (Stripe sends 4xx as their own kinds) is not retried,
+    but for a key in flight (409: Stripe asks to try again later)."""
     status = error.http_status
-    return status is None or status == 429 or status >= 500
+    return status is None or status in (409, 429) or status >= 500
+
+
+def _answered(error: BaseException) -> bool:
+    return isinstance(error, (stripe.CardError, stripe.InvalidRequestError)) or _in_progress(error)
+
+
+def _in_progress(error: BaseException) -> bool:
+    """Stripe's 409: an earlier request with this idempotency key is still being processed."""
+    return isinstance(error, stripe.APIError) and error.http_status == 409
 
 
 def _minor_units(payment: Payment) -> int:
