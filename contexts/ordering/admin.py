@@ -52,6 +52,24 @@ class ShipOrderForm(forms.ModelForm):
         help_texts = {"tracking_number": "Type it and save to ship a confirmed order."}
 
 
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """Orders staff must sort out by hand (a shipped order whose stock could not be
+    committed): found from the list, not only on each order's page."""
+
+    title = "attention"
+    parameter_name = "attention"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> tuple[tuple[str, str], ...]:
+        return (("yes", "Needs staff"), ("no", "Nothing to do"))
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        if self.value() == "no":
+            return queryset.filter(attention="")
+        return queryset
+
+
 def staff_caller(request: HttpRequest) -> Caller:
     return Caller(user_id=uuid.UUID(str(request.user.pk)), is_staff=True)
 
@@ -59,8 +77,16 @@ def staff_caller(request: HttpRequest) -> Caller:
 @admin.register(Order)
 class OrderAdmin(UseCaseAdmin):
     form = ShipOrderForm
-    list_display = ("id", "status", "rejection_reason", "total", "customer_id", "created_at")
-    list_filter = ("status", "rejection_reason", "created_at")
+    list_display = (
+        "id",
+        "status",
+        "rejection_reason",
+        "needs_attention",
+        "total",
+        "customer_id",
+        "created_at",
+    )
+    list_filter = ("status", "rejection_reason", NeedsAttentionFilter, "created_at")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
     search_fields = ("id",)
@@ -130,6 +156,10 @@ class OrderAdmin(UseCaseAdmin):
             except DomainError as refused:
                 self.refused(request, refused)
         self.message_user(request, f"{done} order(s) cancelled.", messages.SUCCESS)
+
+    @admin.display(description="Attention", boolean=True)
+    def needs_attention(self, obj: Order) -> bool:
+        return bool(obj.attention)
 
     @admin.display(description="Total")
     def total(self, obj: Order) -> str:

@@ -1,11 +1,14 @@
 """The orders back-office: listed by status and date, searched by id and customer email,
 lines and history inline; cancel and ship go through the use cases."""
 
+import uuid
 from typing import Any
 
 import pytest
 from django.test import Client
 
+from contexts.ordering.application.services import ordering_use_cases
+from contexts.ordering.application.use_cases import Caller
 from contexts.ordering.models import Order
 from shared_kernel.messaging.models import OutboxEvent
 from tests.ordering.conftest import client_of
@@ -45,6 +48,35 @@ def test_lists_filters_and_searches_by_id_and_customer_email(
     assert listed(back_office.get(LIST, {"q": pending})) == {pending}
     assert listed(back_office.get(LIST, {"q": " Ann@Example.com "})) == {pending, confirmed}
     assert listed(back_office.get(LIST, {"q": "nobody@example.com"})) == set()
+
+
+def test_orders_are_listed_by_date(back_office: Client, ann: Any) -> None:
+    order_id = place(ann)
+    today = Order.objects.get(pk=order_id).created_at
+
+    on_the_day = {"created_at__year": today.year, "created_at__month": today.month}
+    assert listed(back_office.get(LIST, on_the_day)) == {order_id}
+    assert listed(back_office.get(LIST, {"created_at__year": today.year - 1})) == set()
+
+
+def test_a_shipped_order_whose_stock_failed_is_found_as_needing_attention(
+    back_office: Client, ann: Any, staff: Any
+) -> None:
+    flagged, fine = place(ann), place(ann)
+    for order_id in (flagged, fine):
+        confirm(order_id)
+    steps = ordering_use_cases()
+    steps.ship_order(order_id=uuid.UUID(flagged), tracking_number="1Z", caller=staff_of(staff))
+    steps.on_stock_commit_failed(order_id=uuid.UUID(flagged), reservation_id=uuid.uuid4())
+
+    assert listed(back_office.get(LIST, {"attention": "yes"})) == {flagged}
+    assert listed(back_office.get(LIST, {"attention": "no"})) == {fine}
+    page = back_office.get(f"{LIST}{flagged}/change/").content.decode()
+    assert "inventory could not commit its stock" in page
+
+
+def staff_of(user: Any) -> Caller:
+    return Caller(user_id=user.pk, is_staff=True)
 
 
 def test_the_order_page_shows_lines_history_and_customer(back_office: Client, ann: Any) -> None:
