@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from contexts.ordering.application.services import ordering_use_cases
+from contexts.ordering.application.use_cases import Caller
 from contexts.ordering.contracts import OrderPlaced
 from contexts.ordering.models import Order
 from shared_kernel.messaging.models import OutboxEvent
@@ -244,6 +246,37 @@ class TestCancel:
         problem(client_of(ann).post(f"{ORDERS}/{order['id']}/cancel"), 409)
 
 
+def in_status(user: Any, status: str) -> str:
+    """An order of `user` moved by the saga's steps and the use cases to `status`."""
+    order_id = place(user)["id"]
+    steps = ordering_use_cases()
+    if status == "rejected":
+        steps.on_stock_reservation_failed(order_id=uuid.UUID(order_id))
+    elif status != "pending":
+        confirm(order_id)
+    staff = Caller(user_id=uuid.uuid4(), is_staff=True)
+    if status == "cancelled":
+        steps.cancel_order(order_id=uuid.UUID(order_id), caller=staff)
+    elif status == "shipped":
+        steps.ship_order(order_id=uuid.UUID(order_id), tracking_number="A", caller=staff)
+    return order_id
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected", "cancelled", "shipped"])
+def test_every_illegal_cancel_and_ship_is_409_and_changes_nothing(
+    ann: Any, staff: Any, status: str
+) -> None:
+    order_id = in_status(ann, status)
+    events = OutboxEvent.objects.count()
+
+    problem(client_of(ann).post(f"{ORDERS}/{order_id}/cancel"), 409)
+    problem(client_of(staff).post(f"{ORDERS}/{order_id}/cancel"), 409)
+    problem(ship(client_of(staff), order_id), 409)
+
+    assert Order.objects.get(pk=order_id).status == status
+    assert OutboxEvent.objects.count() == events
+
+
 class TestShip:
     def test_staff_ship_a_confirmed_order(self, ann: Any, staff: Any) -> None:
         order = place(ann)
@@ -263,6 +296,10 @@ class TestShip:
         for order_id in (order["id"], uuid.uuid4()):
             problem(ship(client_of(ann), order_id), 403)
         assert Order.objects.get(pk=order["id"]).status == "confirmed"
+
+    def test_anonymous_is_401(self, ann: Any) -> None:
+        order = place(ann)
+        problem(ship(APIClient(), order["id"]), 401)
 
     def test_unknown_order_404_pending_or_shipped_409_missing_tracking_400(
         self, ann: Any, staff: Any
