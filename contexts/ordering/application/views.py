@@ -48,7 +48,6 @@ class OrderView:
     tracking_number: str
     history: tuple[HistoryView, ...]
     created_at: datetime
-    attention: str
 
     @classmethod
     def of(cls, order: Order) -> Self:
@@ -76,5 +75,4 @@ class OrderView:
                 HistoryView(entry.status.value, entry.at, entry.cause) for entry in order.history
             ),
             created_at=order.created_at,
-            attention=order.attention,
         )

@@ -201,5 +201,4 @@ def _view(row: models.Order) -> OrderView:
             for entry in row.history.all()
         ),
         created_at=row.created_at,
-        attention=row.attention,
     )
