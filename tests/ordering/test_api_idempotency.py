@@ -1,9 +1,11 @@
 """`Idempotency-Key` on `POST /api/v1/orders` (ARCHITECTURE.md §5, ADR 0027)."""
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from contexts.catalog.contracts import catalog_facade
 from contexts.ordering.models import IdempotencyKey, Order
@@ -122,6 +124,16 @@ def test_a_request_still_running_makes_a_duplicate_409(ann: Any) -> None:
 def test_a_malformed_key_is_400(ann: Any, key: str) -> None:
     assert "Idempotency-Key" in field_errors(post(ann, order_body(), key=key))
     assert not Order.objects.exists()
+
+
+def test_a_key_is_kept_24_hours(ann: Any) -> None:
+    first = post(ann, order_body())
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(hours=23, minutes=59))
+
+    again = post(ann, order_body())
+
+    assert (again["Idempotent-Replayed"], again.content) == ("true", first.content)
+    assert Order.objects.count() == 1
 
 
 @override_settings(IDEMPOTENCY_KEY_TTL_HOURS=0)

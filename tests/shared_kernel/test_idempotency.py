@@ -79,13 +79,22 @@ def test_a_crashed_requests_claim_is_taken_over_and_its_late_answer_refused(
     assert IdempotencyKey.objects.get().status == 201
 
 
-def test_the_beat_task_prunes_keys_past_their_ttl(keys: IdempotencyKeys) -> None:
-    claimed(keys, key="old")
-    claimed(keys, key="new")
-    IdempotencyKey.objects.filter(key="old").update(
-        created_at=timezone.now() - timedelta(hours=24, minutes=1)
-    )
+def test_the_beat_task_prunes_keys_past_their_24_hours(keys: IdempotencyKeys) -> None:
+    for key, age in (("old", timedelta(hours=24, minutes=1)), ("young", timedelta(hours=23))):
+        claimed(keys, key=key)
+        IdempotencyKey.objects.filter(key=key).update(created_at=timezone.now() - age)
 
     assert prune_idempotency_keys() == 1
 
-    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["young"]
+
+
+def test_beat_prunes_hourly_on_orderings_queue(settings: Any) -> None:
+    (entry,) = (
+        entry
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"] == prune_idempotency_keys.name
+    )
+    assert entry["options"]["queue"] == "ordering"
+    schedule = entry["schedule"]
+    assert (len(schedule.minute), schedule.hour) == (1, set(range(24)))  # once an hour
