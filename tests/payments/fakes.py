@@ -63,13 +63,17 @@ class InMemoryPayments(InMemoryRepository[Payment], PaymentRepository):
         self._update(payment)
         self.touched[str(payment.id)] = self.clock()
 
-    def awaiting_gateway(self, *, untouched_since: datetime) -> list[PaymentId]:
-        return [
+    def claim_awaiting_gateway(
+        self, *, untouched_since: datetime, now: datetime
+    ) -> list[PaymentId]:
+        due = [
             p.id
             for p in self._all()
             if (p.status is PaymentStatus.PENDING or p.refund_due)
             and self.touched[str(p.id)] <= untouched_since
         ]
+        self.touched.update((str(payment_id), now) for payment_id in due)
+        return due
 
 
 class InMemoryGates(InMemoryStore, OrderGates):

@@ -12,9 +12,11 @@ import threading
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
+from django.utils import timezone
 
 from contexts.payments.application.ports import OrderGate
 from contexts.payments.application.services import compose_use_cases, payments_use_cases
@@ -227,6 +229,14 @@ def settle(payment_id: PaymentId) -> str:
         connections.close_all()
 
 
+def sweep(together: threading.Barrier) -> list[PaymentId]:
+    try:
+        together.wait()
+        return payments_use_cases().sweep_settlements()
+    finally:
+        connections.close_all()
+
+
 def locked_elsewhere(payment_id: PaymentId, order_id: uuid.UUID) -> list[str]:
     """Which of the payment's rows another connection cannot lock right now (NOWAIT)."""
     busy: list[str] = []
@@ -266,3 +276,19 @@ def test_no_transaction_or_row_lock_is_held_while_the_gateway_is_called(gateway,
     payments_use_cases().settle_payment(payment_id=payment_id)
     assert Payment.objects.get(pk=payment_id).status == "refunded"
     assert seen == {"charge": (False, []), "refund": (False, [])}
+
+
+def test_two_sweeps_at_once_start_each_lost_settlement_once(settled_by_hand):
+    """Beat's next sweep starting while one still runs (or two beats): the conditional claim
+    hands each payment to one of them."""
+    for _ in range(ROUNDS):
+        payment_ids = {open_pending(uuid.uuid4()) for _ in range(20)}
+        Payment.objects.filter(pk__in=payment_ids).update(
+            updated_at=timezone.now() - timedelta(hours=1)
+        )
+        settled_by_hand.take()
+        together = [threading.Barrier(2, timeout=TIMEOUT)] * 2
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            claimed = [p for swept in pool.map(sweep, together, timeout=TIMEOUT) for p in swept]
+        assert sorted(claimed) == sorted(payment_ids)
+        assert sorted(settled_by_hand.take()) == sorted(payment_ids)

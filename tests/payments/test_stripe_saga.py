@@ -11,7 +11,7 @@ import pytest
 from contexts.payments import tasks
 from contexts.payments.infrastructure.models import Payment
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway, StripeSettings
-from shared_kernel.messaging.testing import deliver_pending
+from shared_kernel.messaging.testing import deliver_pending, eager_delivery
 from tests.payments.fake_stripe import FakeStripe
 from tests.payments.saga import (
     deliver,
@@ -63,7 +63,7 @@ def test_a_visa_is_charged_at_stripe_and_a_cancellation_refunded_there(
 
 
 def test_a_charge_whose_record_was_lost_is_charged_once_when_swept(
-    fake, stripe_in_use, monkeypatch
+    fake, stripe_in_use, monkeypatch, django_capture_on_commit_callbacks
 ):
     order_id = uuid.uuid4()
     payment_requested(order_id)
@@ -81,7 +81,8 @@ def test_a_charge_whose_record_was_lost_is_charged_once_when_swept(
     monkeypatch.setattr(StripeGateway, "charge", real_charge)
     a_while_ago = payment.created_at - timedelta(minutes=5)
     Payment.objects.filter(pk=payment.pk).update(updated_at=a_while_ago)
-    assert tasks.sweep_settlements() == 1
+    with eager_delivery(), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_settlements() == 1
     payment.refresh_from_db()
     assert payment.status == "captured"
     assert fake.keys_seen(INTENTS) == [f"payment-{payment.id}-charge"] * 2

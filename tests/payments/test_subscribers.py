@@ -10,7 +10,7 @@ from django.utils import timezone
 from contexts.payments import tasks
 from contexts.payments.infrastructure.models import OrderGate, Payment
 from shared_kernel.messaging.models import InboxEntry
-from shared_kernel.messaging.testing import deliver_pending
+from shared_kernel.messaging.testing import deliver_pending, eager_delivery
 from tests.payments.fakes import ScriptedGateway
 from tests.payments.saga import (
     CUSTOMER,
@@ -162,17 +162,34 @@ def test_the_saga_subscriptions_are_declared_on_the_payments_queue():
         assert (subscription.queue, subscription.mode) == ("payments", "async")
 
 
-def test_the_sweep_charges_a_payment_whose_charge_start_was_lost(order_id, gateway):
+def test_the_sweep_starts_the_charge_of_a_payment_whose_start_was_lost(
+    order_id, gateway, django_capture_on_commit_callbacks
+):
     payment_requested(order_id)
     deliver_pending()  # committed, but the after-commit start never ran (a crash)
     assert tasks.sweep_settlements() == 0  # too recent: its own start may be running
     Payment.objects.filter(order_id=order_id).update(
         updated_at=timezone.now() - timedelta(minutes=5)
     )
-    assert tasks.sweep_settlements() == 1
+    with eager_delivery(), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.sweep_settlements() == 1  # its charge: a task of its own, after commit
     assert Payment.objects.get(order_id=order_id).status == "captured"
     assert len(gateway.charges) == 1
     assert tasks.sweep_settlements() == 0
+
+
+def test_a_swept_payment_is_claimed_so_the_next_sweep_leaves_it_its_grace(order_id, gateway):
+    """Its start swept but lost again (or still queued): beat's next sweep does not start a
+    second settlement at once; one grace period later it does."""
+    payment_requested(order_id)
+    deliver_pending()
+    long_ago = timezone.now() - timedelta(minutes=5)
+    Payment.objects.filter(order_id=order_id).update(updated_at=long_ago)
+    assert tasks.sweep_settlements() == 1  # its start, after commit, lost
+    assert tasks.sweep_settlements() == 0
+    Payment.objects.filter(order_id=order_id).update(updated_at=long_ago)
+    assert tasks.sweep_settlements() == 1
+    assert gateway.charges == []
 
 
 def test_a_refund_made_due_on_an_old_payment_waits_out_the_grace_too(order_id, gateway):

@@ -184,6 +184,7 @@ class TestOrderClosed:
         fakes.gateway.refund_error = None
         fakes.clock.advance(minutes=3)
         assert fakes.use_cases().sweep_settlements() == [payment.id]
+        fakes.settle_due()
         assert stored(fakes, payment).status is PaymentStatus.REFUNDED
 
 
@@ -194,6 +195,7 @@ class TestSweep:
         assert fakes.use_cases().sweep_settlements() == []  # too recent: maybe in flight
         fakes.clock.advance(minutes=3)
         assert fakes.use_cases().sweep_settlements() == [payment.id]
+        fakes.settle_due()
         assert stored(fakes, payment).status is PaymentStatus.CAPTURED
         assert fakes.gateway.charges == [payment.charge_key]
 
@@ -206,6 +208,7 @@ class TestSweep:
         fakes.gateway.during_charge = None
         fakes.clock.advance(minutes=3)
         fakes.use_cases().sweep_settlements()
+        fakes.settle_due()
         assert fakes.gateway.charges == [payment.charge_key, payment.charge_key]
         assert stored(fakes, payment).status is PaymentStatus.CAPTURED
 
@@ -219,12 +222,26 @@ class TestSweep:
         assert fakes.uow.events == []
         fakes.clock.advance(minutes=3)
         assert fakes.use_cases().sweep_settlements() == [payment.id]
+        fakes.settle_due()
         assert stored(fakes, payment).status is PaymentStatus.CAPTURED
         fakes.gateway.refund_error = GatewayBusy("key in flight")
         fakes.use_cases().close_order_payment(order_id=payment.order_id, sequence=7)
         fakes.settle_due()
         assert stored(fakes, payment).refund_due
         assert event_types(fakes) == ["PaymentCaptured"]
+
+    def test_the_sweep_calls_no_gateway_and_claims_what_it_starts(self, fakes):
+        """Each payment it takes is settled by a task of its own; a second sweep (beat's
+        next, or one running at once) leaves it alone for a grace period."""
+        payment = request_payment(fakes)
+        fakes.settlements.take()
+        fakes.clock.advance(minutes=3)
+        assert fakes.use_cases().sweep_settlements() == [payment.id]
+        assert fakes.gateway.charges == []
+        assert fakes.settlements.due == [payment.id]
+        assert fakes.use_cases().sweep_settlements() == []
+        fakes.clock.advance(minutes=3)
+        assert fakes.use_cases().sweep_settlements() == [payment.id]
 
 
 class TestRecordingIsConditional:

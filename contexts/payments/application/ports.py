@@ -42,9 +42,13 @@ class PaymentRepository(ABC):
         """Versioned: a payment changed since it was loaded is a StaleAggregate."""
 
     @abstractmethod
-    def awaiting_gateway(self, *, untouched_since: datetime) -> list[PaymentId]:
-        """Payments with gateway work left (pending, or a refund due) not changed since:
-        their settlement was lost (a crash, a broker down) and is run again."""
+    def claim_awaiting_gateway(
+        self, *, untouched_since: datetime, now: datetime
+    ) -> list[PaymentId]:
+        """Payments with gateway work left (pending, or a refund due) not changed since
+        `untouched_since` (their settlement was lost: a crash, a broker down), each claimed
+        by a conditional touch to `now`: a concurrent sweep takes none of them, and the
+        next sweep leaves them a grace period again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,26 +248,24 @@ class ReconcileGatewayEvent:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class SweepSettlements:
-    """Run again the gateway work whose settlement was lost (beat, every minute or so)."""
+    """Start again the gateway work whose settlement was lost (beat, every minute or so).
+
+    The sweep calls no gateway: each payment it claims is settled by a task of its own, so
+    one slow or failing payment holds up no other, and the sweep stays within any time limit.
+    """
 
     uow: NewUnitOfWork
     payments: PaymentRepository
-    gateway: PaymentGateway
     settlements: Settlements
     clock: Clock
     settle_grace: Callable[[], timedelta]
 
     def __call__(self) -> list[PaymentId]:
-        settle = SettlePayment(
-            uow=self.uow,
-            payments=self.payments,
-            gateway=self.gateway,
-            settlements=self.settlements,
-        )
-        due = self.payments.awaiting_gateway(untouched_since=self.clock() - self.settle_grace())
-        for payment_id in due:
-            try:
-                settle(payment_id=payment_id)
-            except (GatewayUnavailable, GatewayBusy):
-                continue  # a refund not taken, or a key still in flight: next sweep
+        now = self.clock()
+        with self.uow():
+            due = self.payments.claim_awaiting_gateway(
+                untouched_since=now - self.settle_grace(), now=now
+            )
+            for payment_id in due:
+                self.settlements.settle_after_commit(payment_id)
         return due

@@ -74,12 +74,19 @@ class DjangoPaymentRepository(PaymentRepository):
         # payment's last change (a refund made due today on a payment of last week).
         versioning.update(models.Payment, payment, updated_at=timezone.now(), **_changing(payment))
 
-    def awaiting_gateway(self, *, untouched_since: datetime) -> list[PaymentId]:
+    def claim_awaiting_gateway(
+        self, *, untouched_since: datetime, now: datetime
+    ) -> list[PaymentId]:
         due = models.Payment.objects.filter(
             Q(status=models.Payment.Status.PENDING) | Q(refund_due=True),
             updated_at__lte=untouched_since,
-        ).order_by("updated_at")
-        return [PaymentId(pk) for pk in due.values_list("pk", flat=True)]
+        )
+        return [
+            PaymentId(pk)
+            for pk in due.order_by("updated_at").values_list("pk", flat=True)
+            # Row by row, conditional: a sweep running at once finds it touched and skips it.
+            if due.filter(pk=pk).update(updated_at=now)
+        ]
 
 
 def _changing(payment: Payment) -> dict[str, object]:
