@@ -488,6 +488,15 @@ PAYMENT_BREAKER_FAIL_MAX = env.int("PAYMENT_BREAKER_FAIL_MAX", default=5)
 PAYMENT_BREAKER_RESET_SECONDS = env.float("PAYMENT_BREAKER_RESET_SECONDS", default=30.0)
 # A charge or refund not settled this long after it was due is run again by the sweep.
 PAYMENT_SETTLE_GRACE_SECONDS = env.float("PAYMENT_SETTLE_GRACE_SECONDS", default=120.0)
+# A settlement's task is killed past this (room for Stripe's timeouts and retries, checked
+# at start-up); the grace outlasts it, so the sweep never starts one beside one still going.
+PAYMENT_SETTLE_TIME_LIMIT_SECONDS = env.int("PAYMENT_SETTLE_TIME_LIMIT_SECONDS", default=90)
+if PAYMENT_SETTLE_GRACE_SECONDS <= PAYMENT_SETTLE_TIME_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        f"PAYMENT_SETTLE_GRACE_SECONDS ({PAYMENT_SETTLE_GRACE_SECONDS}) must outlast "
+        f"PAYMENT_SETTLE_TIME_LIMIT_SECONDS ({PAYMENT_SETTLE_TIME_LIMIT_SECONDS}): the sweep "
+        "would start a settlement beside one still running."
+    )
 PAYMENT_SWEEP_INTERVAL_SECONDS = env.float("PAYMENT_SWEEP_INTERVAL_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE["payments-sweep-settlements"] = {
     "task": "payments.sweep_settlements",

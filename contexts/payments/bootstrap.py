@@ -42,20 +42,30 @@ def configured_gateway() -> PaymentGateway:
     if settings.PAYMENT_GATEWAY == "stripe":
         if not settings.STRIPE_API_KEY:
             raise ImproperlyConfigured("PAYMENT_GATEWAY=stripe needs STRIPE_API_KEY.")
-        return StripeGateway(
-            StripeSettings(
-                api_key=settings.STRIPE_API_KEY,
-                api_base=settings.STRIPE_API_BASE,
-                timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS,
-                max_retries=settings.STRIPE_MAX_RETRIES,
-                backoff_seconds=settings.STRIPE_RETRY_BACKOFF_SECONDS,
-                breaker_fail_max=settings.PAYMENT_BREAKER_FAIL_MAX,
-                breaker_reset_seconds=settings.PAYMENT_BREAKER_RESET_SECONDS,
-            )
-        )
+        return StripeGateway(_stripe_settings())
     raise ImproperlyConfigured(
         f"PAYMENT_GATEWAY={settings.PAYMENT_GATEWAY!r}: use 'sandbox' or 'stripe'."
     )
+
+
+def _stripe_settings() -> StripeSettings:
+    config = StripeSettings(
+        api_key=settings.STRIPE_API_KEY,
+        api_base=settings.STRIPE_API_BASE,
+        timeout_seconds=settings.STRIPE_TIMEOUT_SECONDS,
+        max_retries=settings.STRIPE_MAX_RETRIES,
+        backoff_seconds=settings.STRIPE_RETRY_BACKOFF_SECONDS,
+        breaker_fail_max=settings.PAYMENT_BREAKER_FAIL_MAX,
+        breaker_reset_seconds=settings.PAYMENT_BREAKER_RESET_SECONDS,
+    )
+    if config.longest_call_seconds >= settings.PAYMENT_SETTLE_TIME_LIMIT_SECONDS:
+        raise ImproperlyConfigured(
+            f"Stripe's timeouts and retries can take {config.longest_call_seconds:g} s, not "
+            f"less than PAYMENT_SETTLE_TIME_LIMIT_SECONDS "
+            f"({settings.PAYMENT_SETTLE_TIME_LIMIT_SECONDS}): a settlement would be killed "
+            "before its call ends."
+        )
+    return config
 
 
 def django_ports(gateway: PaymentGateway | None = None) -> PaymentsPorts:

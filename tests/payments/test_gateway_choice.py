@@ -1,11 +1,19 @@
 """`PAYMENT_GATEWAY` picks the adapter; Stripe's is built from the payments settings."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from contexts.payments.bootstrap import configured_gateway
 from contexts.payments.infrastructure.sandbox import SandboxGateway
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway
+from contexts.payments.tasks import settle_payment
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_sandbox_is_the_default():
@@ -33,3 +41,42 @@ def test_stripe_without_an_api_key_refuses_to_start(settings):
     settings.STRIPE_API_KEY = ""
     with pytest.raises(ImproperlyConfigured, match="STRIPE_API_KEY"):
         configured_gateway()
+
+
+def test_stripe_whose_retries_could_outlast_the_settlement_time_limit_refuses_to_start(
+    settings,
+):
+    """3 attempts x (10 s connect + 10 s read) + backoffs: 62.25 s fits the default 90 s;
+    with 20 s timeouts it would not, and the task would be killed mid-call."""
+    settings.PAYMENT_GATEWAY = "stripe"
+    settings.STRIPE_API_KEY = "sk_test_x"
+    assert isinstance(configured_gateway(), StripeGateway)
+    settings.STRIPE_TIMEOUT_SECONDS = 20.0
+    with pytest.raises(ImproperlyConfigured, match="PAYMENT_SETTLE_TIME_LIMIT_SECONDS"):
+        configured_gateway()
+
+
+def test_the_settlement_task_is_killed_at_its_own_time_limit(settings):
+    assert settle_payment.time_limit == settings.PAYMENT_SETTLE_TIME_LIMIT_SECONDS == 90
+    assert settle_payment.soft_time_limit < settle_payment.time_limit
+    assert settle_payment.time_limit < settings.PAYMENT_SETTLE_GRACE_SECONDS
+
+
+@pytest.mark.parametrize(("grace", "starts"), [("120", True), ("90", False)])
+def test_a_grace_not_outlasting_the_settlement_time_limit_refuses_to_start(grace, starts):
+    """Else the sweep could start a settlement beside one still running. Settings are read
+    once per process: a fresh interpreter each time."""
+    env = {**os.environ, "PAYMENT_SETTLE_GRACE_SECONDS": grace}
+    env.pop("PAYMENT_SETTLE_TIME_LIMIT_SECONDS", None)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.settings"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (result.returncode == 0) is starts, result.stderr
+    if not starts:
+        assert "must outlast PAYMENT_SETTLE_TIME_LIMIT_SECONDS" in result.stderr

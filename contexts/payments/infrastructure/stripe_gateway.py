@@ -55,6 +55,14 @@ class StripeSettings:
     breaker_fail_max: int = 5
     breaker_reset_seconds: float = 30.0
 
+    @property
+    def longest_call_seconds(self) -> float:
+        """The most one call can take: every attempt's connect and read timeouts, and
+        every backoff with its largest jitter."""
+        attempts = self.max_retries + 1
+        backoffs = sum(self.backoff_seconds * 2**n for n in range(self.max_retries))
+        return attempts * 2 * self.timeout_seconds + 1.5 * backoffs
+
 
 class StripeGateway(PaymentGateway):
     def __init__(
