@@ -503,6 +503,19 @@ CELERY_BEAT_SCHEDULE["payments-sweep-settlements"] = {
     "schedule": PAYMENT_SWEEP_INTERVAL_SECONDS,
     "options": {"queue": "payments", "expires": PAYMENT_SWEEP_INTERVAL_SECONDS},
 }
+# Stripe event ids processed, kept to recognise Stripe's retries of an event (up to 3 days).
+PAYMENT_GATEWAY_EVENT_RETENTION_DAYS = env.int("PAYMENT_GATEWAY_EVENT_RETENTION_DAYS", default=30)
+if PAYMENT_GATEWAY_EVENT_RETENTION_DAYS < 3:
+    raise ImproperlyConfigured(
+        f"PAYMENT_GATEWAY_EVENT_RETENTION_DAYS ({PAYMENT_GATEWAY_EVENT_RETENTION_DAYS}) must be "
+        "3 or more: Stripe retries an event for up to 3 days, and a retry of a forgotten event "
+        "would be processed again."
+    )
+CELERY_BEAT_SCHEDULE["payments-prune-gateway-events"] = {
+    "task": "payments.prune_gateway_events",
+    "schedule": crontab(minute=53, hour=3),
+    "options": {"queue": "payments"},
+}
 
 # --- Observability (§7) ----------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

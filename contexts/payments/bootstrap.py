@@ -36,6 +36,11 @@ def settle_grace() -> timedelta:
     return timedelta(seconds=settings.PAYMENT_SETTLE_GRACE_SECONDS)
 
 
+def gateway_event_retention() -> timedelta:
+    """Read at each pruning, so a changed setting (or a test's override) applies."""
+    return timedelta(days=settings.PAYMENT_GATEWAY_EVENT_RETENTION_DAYS)
+
+
 def configured_gateway() -> PaymentGateway:
     if settings.PAYMENT_GATEWAY == "sandbox":
         return SandboxGateway()
@@ -81,6 +86,7 @@ def django_ports(gateway: PaymentGateway | None = None) -> PaymentsPorts:
         orders=ordering_facade,
         clock=utc_now,
         settle_grace=settle_grace,
+        gateway_event_retention=gateway_event_retention,
     )
 
 

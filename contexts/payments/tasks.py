@@ -34,3 +34,11 @@ def sweep_settlements() -> int:
     if swept:
         logger.warning("payment_settlements_swept", payments=[str(p) for p in swept])
     return len(swept)
+
+
+@shared_task(name="payments.prune_gateway_events", queue="payments", ignore_result=True)
+def prune_gateway_events() -> int:
+    """Forget Stripe event ids older than PAYMENT_GATEWAY_EVENT_RETENTION_DAYS."""
+    pruned = payments_use_cases().prune_gateway_events()
+    logger.info("gateway_events_pruned", events=pruned)
+    return pruned

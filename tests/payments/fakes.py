@@ -147,11 +147,25 @@ class FakeWebhooks(WebhookReader):
 
 
 class InMemoryGatewayEvents(InMemoryStore, GatewayEventLog):
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.clock = clock
+
     def first_time(self, event_id: str) -> bool:
         if event_id in self.rows:
             return False
-        self.rows[event_id] = True
+        self.rows[event_id] = self.clock()
         return True
+
+    def prune(self, *, received_before: datetime) -> int:
+        old = [
+            event_id
+            for event_id, at in self.rows.items()
+            if isinstance(at, datetime) and at < received_before
+        ]
+        for event_id in old:
+            del self.rows[event_id]
+        return len(old)
 
 
 class FakeOrdering(OrderingFacade):
@@ -187,7 +201,7 @@ class PaymentsFakes:
         self.clock = FakeClock()
         self.payments = InMemoryPayments(self.clock)
         self.gates = InMemoryGates()
-        self.gateway_events = InMemoryGatewayEvents()
+        self.gateway_events = InMemoryGatewayEvents(self.clock)
         self.uow = FakeUnitOfWork(stores=[self.payments, self.gates, self.gateway_events])
         self.settlements = RecordedSettlements()
         self.gateway: PaymentGateway = ScriptedGateway()
@@ -208,6 +222,7 @@ class PaymentsFakes:
             orders=lambda: orders,
             clock=self.clock,
             settle_grace=lambda: timedelta(minutes=2),
+            gateway_event_retention=lambda: timedelta(days=30),
         )
 
     def use_cases(self) -> PaymentsUseCases:

@@ -168,6 +168,10 @@ class GatewayEventLog(ABC):
     def first_time(self, event_id: str) -> bool:
         """Record the gateway event as processed in this unit of work; False if it was."""
 
+    @abstractmethod
+    def prune(self, *, received_before: datetime) -> int:
+        """Forget the events received before then; how many were forgotten."""
+
 
 @dataclass(frozen=True, slots=True)
 class PaymentView:

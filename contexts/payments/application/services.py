@@ -24,6 +24,7 @@ from contexts.payments.application.use_cases import (
     CloseOrderPayment,
     NewUnitOfWork,
     OpenPayment,
+    PruneGatewayEvents,
     ReconcileGatewayEvent,
     SettlePayment,
     SweepSettlements,
@@ -46,6 +47,7 @@ class PaymentsPorts:
     orders: Callable[[], OrderingFacade]
     clock: Clock
     settle_grace: Callable[[], timedelta]
+    gateway_event_retention: Callable[[], timedelta]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,7 @@ class PaymentsUseCases:
     settle_payment: SettlePayment
     reconcile_gateway_event: ReconcileGatewayEvent
     sweep_settlements: SweepSettlements
+    prune_gateway_events: PruneGatewayEvents
     list_order_payments: ListOrderPayments
 
 

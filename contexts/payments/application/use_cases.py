@@ -269,3 +269,23 @@ class SweepSettlements:
             for payment_id in due:
                 self.settlements.settle_after_commit(payment_id)
         return due
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PruneGatewayEvents:
+    """Forget the gateway events processed longer ago than the retention (beat, daily).
+
+    Kept that long to recognise Stripe's retries of an event (up to 3 days; a retry is
+    signed afresh, so the signature's 5 minutes do not bound it): the settings refuse a
+    shorter retention. Order gates are never pruned (ADR 0028)."""
+
+    uow: NewUnitOfWork
+    gateway_events: GatewayEventLog
+    clock: Clock
+    gateway_event_retention: Callable[[], timedelta]
+
+    def __call__(self) -> int:
+        with self.uow():
+            return self.gateway_events.prune(
+                received_before=self.clock() - self.gateway_event_retention()
+            )

@@ -69,7 +69,7 @@ class GatewayEvent(models.Model):
     """A gateway webhook event already processed: a replay of its id has no effect."""
 
     event_id = models.CharField(max_length=255, primary_key=True)
-    received_at = models.DateTimeField(auto_now_add=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)  # for pruning
 
     def __str__(self) -> str:
         return self.event_id

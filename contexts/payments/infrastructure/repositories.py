@@ -144,6 +144,10 @@ class DjangoGatewayEventLog(GatewayEventLog):
             return False
         return True
 
+    def prune(self, *, received_before: datetime) -> int:
+        deleted, _ = models.GatewayEvent.objects.filter(received_at__lt=received_before).delete()
+        return deleted
+
 
 class DjangoPaymentQueries(PaymentQueries):
     def of_order(self, order_id: uuid.UUID, page: PageRequest) -> Page[PaymentView]:
