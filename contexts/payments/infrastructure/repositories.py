@@ -19,6 +19,7 @@ from contexts.payments.application.ports import (
 from contexts.payments.domain.errors import PaymentNotFound
 from contexts.payments.domain.payment import Payment, PaymentId, PaymentStatus
 from contexts.payments.infrastructure import models
+from contexts.payments.infrastructure.metrics import count_payment_outcome
 from shared_kernel.application.pages import Page, PageRequest
 from shared_kernel.application.unit_of_work import track
 from shared_kernel.domain.errors import Conflict
@@ -68,11 +69,16 @@ class DjangoPaymentRepository(PaymentRepository):
                 )
         except IntegrityError as exc:
             raise PaymentAlreadyOpened(f"Order {payment.order_id} has a payment.") from exc
+        count_payment_outcome("opened")
 
     def save(self, payment: Payment) -> None:
+        stored = models.Payment.objects.filter(pk=payment.id).values_list("status", flat=True)
+        before = stored.first()
         # An UPDATE does not touch `auto_now`: set here, the sweep's grace runs from the
         # payment's last change (a refund made due today on a payment of last week).
         versioning.update(models.Payment, payment, updated_at=timezone.now(), **_changing(payment))
+        if payment.status.value != before:
+            _count_outcome(payment)
 
     def claim_awaiting_gateway(
         self, *, untouched_since: datetime, now: datetime
@@ -87,6 +93,12 @@ class DjangoPaymentRepository(PaymentRepository):
             # Row by row, conditional: a sweep running at once finds it touched and skips it.
             if due.filter(pk=pk).update(updated_at=now)
         ]
+
+
+def _count_outcome(payment: Payment) -> None:
+    """The status the payment moved to, with the reason when it failed."""
+    reason = payment.failure_reason if payment.status is PaymentStatus.FAILED else None
+    count_payment_outcome(payment.status.value, reason or "")
 
 
 def _changing(payment: Payment) -> dict[str, object]:

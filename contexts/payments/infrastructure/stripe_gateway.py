@@ -37,6 +37,7 @@ from contexts.payments.application.ports import (
     PaymentGateway,
 )
 from contexts.payments.domain.payment import Payment
+from contexts.payments.infrastructure.metrics import BreakerMetrics
 from shared_kernel.domain.money import minor_unit_places
 
 logger = structlog.get_logger(__name__)
@@ -83,6 +84,7 @@ class StripeGateway(PaymentGateway):
             # A decline, a refused request or a key in flight is Stripe answering: not a
             # failure to count.
             exclude=[_answered],
+            listeners=[BreakerMetrics()],
             name="stripe",
         )
 
