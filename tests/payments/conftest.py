@@ -1,13 +1,13 @@
 import ipaddress
 import random
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from contexts.ordering.contracts import OrderingFacade, ordering_facade
+from contexts.ordering.contracts import ordering_facade
+from tests.payments.fakes import FakeOrdering
 
 
 @pytest.fixture(autouse=True)
@@ -23,19 +23,9 @@ def api() -> APIClient:
     return APIClient(REMOTE_ADDR=str(address))
 
 
-class OrdersOf(OrderingFacade):
-    """Ordering's facade as a test says: which customer placed which order."""
-
-    def __init__(self) -> None:
-        self.customers: dict[uuid.UUID, uuid.UUID] = {}
-
-    def customer_of(self, order_id: uuid.UUID) -> uuid.UUID | None:
-        return self.customers.get(order_id)
-
-
 @pytest.fixture
-def orders() -> Iterator[OrdersOf]:
+def orders() -> Iterator[FakeOrdering]:
     """Ordering is another context: its facade is faked here, and put back afterwards."""
-    fake = OrdersOf()
+    fake = FakeOrdering()
     with ordering_facade.overridden(fake):
         yield fake
