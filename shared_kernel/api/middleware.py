@@ -21,8 +21,10 @@ is the caller) or a safe method (a probe, `/metrics`). Such a request never had 
 a message or a signed-in session user to find, so skipping them changes no answer; it
 saves what they cost every bearer-token call. The admin, a signed-in browser (the
 browsable API, the API docs) and any unsafe request outside `/api/` keep all four, in
-Django's order. A request they skip has no `request.user` until DRF sets the one it
-authenticated.
+Django's order. A request they skip has no `request.session` and no message storage, and
+no `request.user` until DRF sets the one it authenticated: a new plain Django view outside
+the admin that needs them on a safe method must be reached with the session cookie, or be
+listed in `serves_a_browser_session`.
 """
 
 import json
