@@ -163,7 +163,12 @@ def test_one_webhook_event_delivered_twice_at_once_is_processed_once(settings):
     payment_requested(order_id)
     run_at_once(deliveries_of(order_id)[:1])  # opened, charged by the sandbox, captured
     payment = Payment.objects.get(order_id=order_id)
-    charge = {"id": "ch_1", "object": "charge", "payment_intent": payment.gateway_reference}
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": payment.gateway_reference,
+        "refunded": True,
+    }
     payload = stripe_event("evt_twice", "charge.refunded", charge)
     barrier = threading.Barrier(2, timeout=TIMEOUT)
 

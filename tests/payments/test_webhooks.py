@@ -126,6 +126,26 @@ def test_a_refund_made_in_stripes_dashboard_refunds_the_payment(api, pending):
     ]
 
 
+def test_a_partial_refund_in_stripes_dashboard_leaves_the_payment_captured(api, pending):
+    """Stripe sends `charge.refunded` for every refund; only a whole one (`refunded`)
+    returns the payment. A partial one is acknowledged and left to staff."""
+    capture = succeeded(pending)
+    post(api, capture, signature(capture))
+    charge = {
+        "id": "ch_1",
+        "object": "charge",
+        "payment_intent": "pi_landed",
+        "amount": 4200,
+        "amount_refunded": 1000,
+        "refunded": False,
+    }
+    refund = stripe_event("evt_partial", "charge.refunded", charge)
+    assert post(api, refund, signature(refund)).status_code == 200
+    pending.refresh_from_db()
+    assert pending.status == "captured"
+    assert [e.event_type for e in published_by_payments(pending.order_id)] == ["PaymentCaptured"]
+
+
 def test_other_event_types_are_acknowledged_and_ignored(api, pending):
     payload = stripe_event("evt_other", "customer.created", {"id": "cus_1", "object": "customer"})
     assert post(api, payload, signature(payload)).status_code == 200

@@ -38,9 +38,9 @@ class StripeWebhookReader(WebhookReader):
         except ValueError as unreadable:
             raise WebhookSignatureInvalid("The payload is not a Stripe event.") from unreadable
         kind = KINDS.get(event["type"])
-        if kind is None:
-            return None
         charge = event["data"]["object"].to_dict()
+        if kind is None or (kind == "charge_refunded" and not charge.get("refunded")):
+            return None  # not ours to reconcile; a partial refund does not refund the payment
         return GatewayEvent(
             event_id=event["id"],
             kind=kind,
