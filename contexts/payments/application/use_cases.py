@@ -139,7 +139,7 @@ class SettlePayment:
         except GatewayUnavailable:
             result = ChargeResult.failed("gateway_unavailable")
         except GatewayBusy:
-            return payment  # another run's request is in flight: its answer is recorded there
+            return payment  # in flight: recorded by its run, the webhook or the sweep
         return self._record(payment.id, lambda current: self._apply_charge(current, result))
 
     def _apply_charge(self, payment: Payment, result: ChargeResult) -> None:
