@@ -7,7 +7,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,15 @@ from tests.shared_kernel.messaging.workers import (
     start_worker,
     this_tests_database_url,
 )
+from tests.support.processes import stop_group, wait_until
 
 PASSWORD = "correct-horse-battery-staple"
+# How long a test with real processes waits for the saga: generous, since a shared CI
+# machine may be slow; a passing test waits only as long as the saga takes.
+SETTLE_SECONDS = 120.0
+# A warm shutdown finishes the tasks in hand (a stalled charge, say) before the worker goes.
+STOP_GRACE_SECONDS = 60.0
+BEAT_LOG = "beat.log"
 SKU = "E2E-MUG"
 PRICE = "12.50"
 ADDRESS = {
@@ -170,7 +177,8 @@ def saga_processes(
     concurrency: int = 4,
 ) -> Iterator[Worker]:
     """The product's worker (every queue, config.settings) and, unless `beat=False`, beat,
-    on this test's database and Redis, with `env` on top; stopped (by PID) afterwards.
+    on this test's database and Redis, with `env` on top; stopped (by PID) afterwards,
+    whatever happens, each with a warm shutdown first.
     Yields the worker (its log helps a failing assertion). What is queued stays queued:
     the caller empties the queues (`forget_every_queue`) when it starts and ends."""
     queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
@@ -181,17 +189,29 @@ def saga_processes(
         "EMPORIUM_LOCAL_DIR": str(folder / "local"),
         **(env or {}),
     }
-    log = folder / "worker.log"
-    worker = start_worker(
-        queues[0], full_env, log, concurrency=concurrency, also_consume=tuple(queues[1:])
-    )
-    scheduler = start_beat(full_env, folder / "beat.log") if beat else None
-    try:
+    with ExitStack() as running:
+        worker = start_worker(
+            queues[0],
+            full_env,
+            folder / "worker.log",
+            concurrency=concurrency,
+            also_consume=tuple(queues[1:]),
+        )
+        running.callback(stop_group, worker.process, grace=STOP_GRACE_SECONDS)
+        if beat:
+            scheduler = start_beat(full_env, folder / BEAT_LOG)
+            running.callback(stop_group, scheduler.process, grace=STOP_GRACE_SECONDS)
         yield worker
-    finally:
-        if scheduler is not None:
-            scheduler.stop()
-        worker.stop()
+
+
+def beat_sent(folder: Path, entry: str) -> bool:
+    """Whether the beat `saga_processes` started in `folder` has sent its `entry` once (it
+    is up and ticking), waiting up to SETTLE_SECONDS for it."""
+    log = folder / BEAT_LOG
+    return wait_until(
+        lambda: log.exists() and f"Sending due task {entry}" in log.read_text(errors="replace"),
+        timeout=SETTLE_SECONDS,
+    )
 
 
 def forget_every_queue() -> None:
