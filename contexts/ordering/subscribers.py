@@ -57,10 +57,7 @@ def on_payment_failed(event: PaymentFailed) -> None:
 
 
 def on_reservation_expired(event: ReservationExpired) -> None:
-    outcome = ordering_use_cases().on_reservation_expired(
-        order_id=event.order_id, reservation_id=event.reservation_id
-    )
-    _log(event, outcome)
+    _log(event, ordering_use_cases().on_reservation_expired(order_id=event.order_id))
 
 
 def on_stock_commit_failed(event: StockCommitFailed) -> None:

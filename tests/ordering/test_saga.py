@@ -132,7 +132,7 @@ class TestEachEvent:
     ) -> None:
         reserved(use_cases, order)
 
-        outcome = use_cases.on_reservation_expired(order_id=order.id, reservation_id=RESERVATION)
+        outcome = use_cases.on_reservation_expired(order_id=order.id)
 
         assert outcome == Outcome.APPLIED
         stored = fakes.orders.get(order.id)
@@ -146,7 +146,7 @@ class TestEachEvent:
         use_cases.on_payment_captured(order_id=order.id)
         before = len(fakes.uow.events)
 
-        outcome = use_cases.on_reservation_expired(order_id=order.id, reservation_id=RESERVATION)
+        outcome = use_cases.on_reservation_expired(order_id=order.id)
 
         assert outcome == Outcome.IGNORED
         assert fakes.orders.get(order.id).status is OrderStatus.CONFIRMED
@@ -192,7 +192,7 @@ class TestLateAndOutOfOrder:
     ) -> None:
         """Payments refunds it on the `OrderRejected` already published (ADR 0031)."""
         reserved(use_cases, order)
-        use_cases.on_reservation_expired(order_id=order.id, reservation_id=RESERVATION)
+        use_cases.on_reservation_expired(order_id=order.id)
         before = len(fakes.uow.events)
 
         assert use_cases.on_payment_captured(order_id=order.id) == Outcome.COMPENSATED
@@ -210,7 +210,7 @@ class TestLateAndOutOfOrder:
     def test_stock_reserved_after_the_reservation_expired_asks_no_payment(
         self, fakes: OrderingFakes, use_cases: OrderingUseCases, order: Order
     ) -> None:
-        use_cases.on_reservation_expired(order_id=order.id, reservation_id=RESERVATION)
+        use_cases.on_reservation_expired(order_id=order.id)
 
         assert use_cases.on_stock_reserved(order_id=order.id, reservation_id=RESERVATION) == (
             Outcome.COMPENSATED

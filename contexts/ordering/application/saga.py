@@ -123,7 +123,7 @@ class OnReservationExpired:
     orders: OrderRepository
     clock: Clock
 
-    def __call__(self, *, order_id: uuid.UUID, reservation_id: uuid.UUID) -> Outcome:
+    def __call__(self, *, order_id: uuid.UUID) -> Outcome:
         return _reject_if_pending(
             self, order_id, RejectionReason.RESERVATION_EXPIRED, cause="ReservationExpired"
         )
