@@ -85,11 +85,11 @@ MIDDLEWARE = [
     "shared_kernel.content_security_policy.CSPMiddleware",  # django-csp's, made cheap
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    # Django's session, CSRF, auth and messages middlewares, each stepping aside for a
-    # request no browser session can be behind: a bearer token or nobody (ADR 0022).
+    # Django's session, auth and messages middlewares, each stepping aside for a request
+    # no browser session can be behind: a bearer token or nobody (ADR 0022).
     "shared_kernel.api.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "shared_kernel.api.middleware.CsrfViewMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "shared_kernel.api.middleware.AuthenticationMiddleware",
     "shared_kernel.api.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

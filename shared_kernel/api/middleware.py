@@ -13,18 +13,20 @@ the `Host` header: a disallowed host makes Django raise `DisallowedHost` in Secu
 CommonMiddleware and answer 400 there, a page this middleware must see to reshape. Its cost
 on a request is one `startswith`; the rest runs only on an error answer under `/api/`.
 
-Browser sessions (ADR 0022): Django's session, CSRF, authentication and messages
-middlewares, each subclassed to step aside for a request no browser session is behind: one
-without the session cookie, outside the admin, that is either under `/api/` (DRF's views
-are CSRF-exempt and check CSRF themselves for a session user, and a bearer token or nobody
+Browser sessions (ADR 0022): Django's session, authentication and messages middlewares,
+each subclassed to step aside for a request no browser session is behind: one without the
+session cookie, outside the admin, that is either under `/api/` (a bearer token or nobody
 is the caller) or a safe method (a probe, `/metrics`). Such a request never had a session,
 a message or a signed-in session user to find, so skipping them changes no answer; it
 saves what they cost every bearer-token call. The admin, a signed-in browser (the
-browsable API, the API docs) and any unsafe request outside `/api/` keep all four, in
-Django's order. A request they skip has no `request.session` and no message storage, and
-no `request.user` until DRF sets the one it authenticated: a new plain Django view outside
-the admin that needs them on a safe method must be reached with the session cookie, or be
-listed in `serves_a_browser_session`.
+browsable API, the API docs) and any unsafe request outside `/api/` keep all three, in
+Django's order. Django's CSRF middleware stays as it is, for every request: the deploy
+check (`security.W003`) looks for it by name, and it is cheap where it has nothing to do
+(DRF's views are CSRF-exempt and check CSRF themselves for a session user). A request they
+skip has no `request.session` and no message storage, and no `request.user` until DRF sets
+the one it authenticated: a new plain Django view outside the admin that needs them on a
+safe method must be reached with the session cookie, or be listed in
+`serves_a_browser_session`.
 """
 
 import json
@@ -38,7 +40,6 @@ from django.contrib.messages import middleware as messages
 from django.contrib.sessions import middleware as sessions
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
-from django.middleware import csrf
 from django.urls import NoReverseMatch, reverse
 
 from shared_kernel.api.problems import PROBLEM_CONTENT_TYPE, problem_for_status
@@ -152,15 +153,6 @@ class _ForBrowserSessions:
 
 class SessionMiddleware(_ForBrowserSessions, sessions.SessionMiddleware):
     """Django's, for browser sessions only."""
-
-
-class CsrfViewMiddleware(_ForBrowserSessions, csrf.CsrfViewMiddleware):
-    """Django's, for browser sessions only (its check runs in `process_view`)."""
-
-    def process_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if serves_a_browser_session(request):
-            return super().process_view(request, *args, **kwargs)
-        return None
 
 
 class AuthenticationMiddleware(_ForBrowserSessions, auth.AuthenticationMiddleware):

@@ -1,5 +1,6 @@
-"""Django's session, CSRF, authentication and messages middlewares step aside for a request
-no browser session can be behind, and keep every duty where one can be (ADR 0022)."""
+"""Django's session, authentication and messages middlewares step aside for a request no
+browser session can be behind, and keep every duty where one can be; CSRF is checked as
+before (ADR 0022)."""
 
 from typing import Any
 
@@ -17,11 +18,11 @@ pytestmark = pytest.mark.django_db
     ("method", "path", "cookies", "expected"),
     [
         ("get", "/api/v1/me", {}, False),
-        ("post", "/api/v1/orders", {}, False),  # DRF's views check CSRF themselves
+        ("post", "/api/v1/orders", {}, False),
         ("get", "/health/live", {}, False),
         ("get", "/api/v1/me", {settings.SESSION_COOKIE_NAME: "x"}, True),
         ("get", "/admin/login/", {}, True),
-        ("post", "/metrics", {}, True),  # unsafe outside /api/: Django's CSRF check
+        ("post", "/metrics", {}, True),  # unsafe outside /api/: a form post, a browser
     ],
 )
 def test_who_gets_the_browser_session_middlewares(
