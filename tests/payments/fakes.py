@@ -64,16 +64,19 @@ class InMemoryPayments(InMemoryRepository[Payment], PaymentRepository):
         self.touched[str(payment.id)] = self.clock()
 
     def claim_awaiting_gateway(
-        self, *, untouched_since: datetime, now: datetime
+        self, *, untouched_since: datetime, now: datetime, limit: int
     ) -> list[PaymentId]:
-        due = [
-            p.id
-            for p in self._all()
-            if (p.status is PaymentStatus.PENDING or p.refund_due)
-            and self.touched[str(p.id)] <= untouched_since
-        ]
-        self.touched.update((str(payment_id), now) for payment_id in due)
-        return due
+        due = sorted(
+            (
+                p
+                for p in self._all()
+                if (p.status is PaymentStatus.PENDING or p.refund_due)
+                and self.touched[str(p.id)] <= untouched_since
+            ),
+            key=lambda p: self.touched[str(p.id)],
+        )[:limit]
+        self.touched.update((str(p.id), now) for p in due)
+        return [p.id for p in due]
 
 
 class InMemoryGates(InMemoryStore, OrderGates):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+import contexts.payments.application.use_cases as use_case_module
 from contexts.payments.application.ports import (
     ChargeResult,
     GatewayBusy,
@@ -242,6 +243,17 @@ class TestSweep:
         assert fakes.use_cases().sweep_settlements() == []
         fakes.clock.advance(minutes=3)
         assert fakes.use_cases().sweep_settlements() == [payment.id]
+
+    def test_a_sweep_starts_a_batch_at_most_oldest_first(self, fakes, monkeypatch):
+        monkeypatch.setattr(use_case_module, "SWEEP_BATCH", 2)
+        payments = []
+        for _ in range(3):
+            payments.append(request_payment(fakes))
+            fakes.clock.advance(seconds=1)
+        fakes.settlements.take()
+        fakes.clock.advance(minutes=3)
+        assert fakes.use_cases().sweep_settlements() == [p.id for p in payments[:2]]
+        assert fakes.use_cases().sweep_settlements() == [payments[2].id]
 
 
 class TestRecordingIsConditional:

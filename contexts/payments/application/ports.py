@@ -43,12 +43,12 @@ class PaymentRepository(ABC):
 
     @abstractmethod
     def claim_awaiting_gateway(
-        self, *, untouched_since: datetime, now: datetime
+        self, *, untouched_since: datetime, now: datetime, limit: int
     ) -> list[PaymentId]:
-        """Payments with gateway work left (pending, or a refund due) not changed since
-        `untouched_since` (their settlement was lost: a crash, a broker down), each claimed
-        by a conditional touch to `now`: a concurrent sweep takes none of them, and the
-        next sweep leaves them a grace period again."""
+        """Up to `limit` payments with gateway work left (pending, or a refund due) not
+        changed since `untouched_since` (their settlement was lost: a crash, a broker
+        down), oldest first, each claimed by a conditional touch to `now`: a concurrent
+        sweep takes none of them, and the next sweep leaves them a grace period again."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from shared_kernel.domain.money import Money
 NewUnitOfWork = Callable[[], UnitOfWork]
 
 STALE_ATTEMPTS = 3
+SWEEP_BATCH = 500  # payments a sweep starts at most; the rest wait for the next sweep
 T = TypeVar("T")
 
 
@@ -264,7 +265,7 @@ class SweepSettlements:
         now = self.clock()
         with self.uow():
             due = self.payments.claim_awaiting_gateway(
-                untouched_since=now - self.settle_grace(), now=now
+                untouched_since=now - self.settle_grace(), now=now, limit=SWEEP_BATCH
             )
             for payment_id in due:
                 self.settlements.settle_after_commit(payment_id)

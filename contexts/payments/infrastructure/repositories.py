@@ -81,18 +81,15 @@ class DjangoPaymentRepository(PaymentRepository):
             _count_outcome(payment)
 
     def claim_awaiting_gateway(
-        self, *, untouched_since: datetime, now: datetime
+        self, *, untouched_since: datetime, now: datetime, limit: int
     ) -> list[PaymentId]:
         due = models.Payment.objects.filter(
             Q(status=models.Payment.Status.PENDING) | Q(refund_due=True),
             updated_at__lte=untouched_since,
         )
-        return [
-            PaymentId(pk)
-            for pk in due.order_by("updated_at").values_list("pk", flat=True)
-            # Row by row, conditional: a sweep running at once finds it touched and skips it.
-            if due.filter(pk=pk).update(updated_at=now)
-        ]
+        oldest = due.order_by("updated_at").values_list("pk", flat=True)[:limit]
+        # Row by row, conditional: a sweep running at once finds it touched and skips it.
+        return [PaymentId(pk) for pk in oldest if due.filter(pk=pk).update(updated_at=now)]
 
 
 def _count_outcome(payment: Payment) -> None:
