@@ -23,6 +23,11 @@ def line(sku: str, quantity: int = 1) -> dict[str, Any]:
     return {"sku": sku, "quantity": quantity}
 
 
+def address(**overrides: str) -> dict[str, str]:
+    valid: dict[str, str] = order_body()["shipping_address"]
+    return {**valid, **overrides}
+
+
 def ship(client: APIClient, order_id: object, tracking: str | None = "1Z999") -> Any:
     body = {} if tracking is None else {"tracking_number": tracking}
     return client.post(f"{ORDERS}/{order_id}/ship", body, format="json")
@@ -110,10 +115,16 @@ class TestPlace:
             ({"payment_method": ""}, "payment_method"),
             ({"payment_method": 4242}, "payment_method"),
             ({"shipping_address": {"name": "Ann"}}, "shipping_address.line1"),
-            (
-                {"shipping_address": {**order_body()["shipping_address"], "country": "XX"}},
-                "shipping_address.country",
-            ),
+            ({"payment_method": "   "}, "payment_method"),
+            ({"payment_method": "x" * 256}, "payment_method"),
+            ({"shipping_address": {"name": "Ann"}}, "shipping_address.city"),
+            ({"shipping_address": address(name=" ")}, "shipping_address.name"),
+            ({"shipping_address": address(line2="x" * 201)}, "shipping_address.line2"),
+            ({"shipping_address": address(city="x" * 101)}, "shipping_address.city"),
+            ({"shipping_address": address(postal_code="9" * 21)}, "shipping_address.postal_code"),
+            ({"shipping_address": address(country="XX")}, "shipping_address.country"),
+            ({"shipping_address": address(country="FRA")}, "shipping_address.country"),
+            ({"shipping_address": "Paris"}, "shipping_address.non_field_errors"),
         ],
     )
     def test_invalid_orders_are_400_on_the_field(
@@ -124,6 +135,15 @@ class TestPlace:
         assert field in field_errors(response)
         assert not Order.objects.exists()
         assert not OutboxEvent.objects.exists()
+
+    def test_the_country_is_any_case_and_stored_upper_case(self, ann: Any) -> None:
+        body = place(ann, shipping_address=address(country="fr", line2="Apt 4"))
+
+        assert (body["shipping_address"]["country"], body["shipping_address"]["line2"]) == (
+            "FR",
+            "Apt 4",
+        )
+        assert Order.objects.get(pk=body["id"]).ship_to_country == "FR"
 
     def test_fifty_lines_of_a_hundred_are_accepted(self, ann: Any, catalog: FakeCatalog) -> None:
         for n in range(50):
