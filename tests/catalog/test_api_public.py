@@ -197,3 +197,15 @@ def test_a_draft_page_is_404_but_for_staff_asking(api, customer_api, staff_api, 
 
 def test_an_unknown_product_is_a_404_problem(api, tree):
     problem(api.get(f"{PRODUCTS}/nothing-here"), 404)
+
+
+def test_empty_filters_are_no_filters(api, make_product):
+    make_product("shirt")
+    params = {"q": "", "category": "", "min_price": "", "max_price": ""}
+    assert slugs(api.get(PRODUCTS, params)) == ["shirt"]
+
+
+@pytest.mark.parametrize("slug", ["Linen-Shirt", "no,such", "a b", "x" * 101])
+def test_a_path_no_product_could_have_is_a_404(api, make_product, slug):
+    make_product("linen-shirt")
+    problem(api.get(f"{PRODUCTS}/{slug}"), 404)

@@ -23,6 +23,8 @@ WRITES = [
     ("patch", f"{CATALOG}/skus/NO-SUCH-SKU", {"price": price("1")}),
     ("post", f"{CATALOG}/products/linen-shirt/publish", None),
     ("post", f"{CATALOG}/products/no-such-product/unpublish", None),
+    ("post", f"{CATALOG}/products/no,such:product/publish", None),
+    ("patch", f"{CATALOG}/products/No Such Product", {"name": "Renamed"}),
 ]
 
 

@@ -153,6 +153,12 @@ class ProductFiltersSerializer(serializers.Serializer[Any]):
     category = serializers.CharField(max_length=SLUG_MAX_LENGTH, required=False)
     min_price = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
     max_price = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        """An empty parameter (`?category=`, as a form sends it) is no filter."""
+        given = {name: value for name, value in data.items() if value != ""}
+        return dict(super().to_internal_value(given))
+
     in_stock = serializers.ChoiceField(choices=_BOOLEAN, required=False)
     include_drafts = serializers.ChoiceField(choices=_BOOLEAN, required=False)
 

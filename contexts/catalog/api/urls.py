@@ -7,13 +7,13 @@ from contexts.catalog.api import views
 urlpatterns: list[URLPattern] = [
     path("categories", views.CategoriesView.as_view(), name="catalog-categories"),
     path("products", views.ProductsView.as_view(), name="catalog-products"),
-    path("products/<slug:slug>", views.ProductView.as_view(), name="catalog-product"),
-    path("products/<slug:slug>/skus", views.ProductSkusView.as_view(), name="catalog-product-skus"),
+    path("products/<str:slug>", views.ProductView.as_view(), name="catalog-product"),
+    path("products/<str:slug>/skus", views.ProductSkusView.as_view(), name="catalog-product-skus"),
     path(
-        "products/<slug:slug>/publish", views.PublishView.as_view(), name="catalog-product-publish"
+        "products/<str:slug>/publish", views.PublishView.as_view(), name="catalog-product-publish"
     ),
     path(
-        "products/<slug:slug>/unpublish",
+        "products/<str:slug>/unpublish",
         views.UnpublishView.as_view(),
         name="catalog-product-unpublish",
     ),

@@ -39,6 +39,7 @@ from contexts.catalog.api.serializers import (
 from contexts.catalog.application.ports import CachedPage
 from contexts.catalog.application.queries import ProductFilters
 from contexts.catalog.application.services import catalog_queries, catalog_use_cases
+from contexts.catalog.domain.errors import InvalidSlug, ProductNotFound
 from contexts.catalog.domain.product import Product
 from contexts.catalog.domain.values import Slug
 from shared_kernel.api.paging import PAGE_PARAMETERS, page_request, paginated, paginated_schema
@@ -201,6 +202,8 @@ class ProductView(PublicReadsStaffWrites):
         },
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
+        if not _is_slug(slug):
+            raise ProductNotFound(f"No product '{slug}'.")
         options = _query(DetailOptionsSerializer, request) if request.query_params else {}
         details = catalog_queries().product_details
         if options.get("include_drafts") == "true" and _is_staff(request):
@@ -304,6 +307,14 @@ class UnpublishView(StaffOnly):
     )
     def post(self, request: Request, slug: str) -> Response:
         return _as_staff_sees_it(catalog_use_cases().unpublish_product(slug=slug))
+
+
+def _is_slug(text: str) -> bool:
+    """Only a slug as stored names a product (and a cache entry)."""
+    try:
+        return Slug(text).value == text
+    except InvalidSlug:
+        return False
 
 
 def _flag(value: str | None) -> bool | None:
