@@ -15,20 +15,27 @@ import json
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 import pytest
+from django.db import connection
 from pytest_django.live_server_helper import LiveServer
 
 from contexts.identity.domain.account import UserId
 from contexts.identity.infrastructure.tokens import SimpleJwtSessionTokens
+from contexts.ordering.application.saga import Outcome
+from contexts.ordering.application.services import ordering_use_cases
+from contexts.ordering.application.use_cases import Caller, RequestedLine
 from contexts.ordering.contracts import OrderCancelled, OrderShipped
 from contexts.ordering.domain.order import Order, OrderId
 from contexts.ordering.infrastructure.repositories import DjangoOrderRepository
 from contexts.ordering.models import Order as OrderRow
 from shared_kernel.api.idempotency import Claim, IdempotencyKeys, KeptAnswer
+from shared_kernel.domain.aggregate import StaleAggregate
 from shared_kernel.domain.events import IntegrationEvent
 from shared_kernel.messaging.models import OutboxEvent
 from shared_kernel.messaging.testing import eager_delivery
@@ -191,3 +198,103 @@ def held_claims(monkeypatch: pytest.MonkeyPatch) -> None:
         return claim(self, **kwargs)
 
     monkeypatch.setattr(IdempotencyKeys, "claim", claim_together)
+
+
+def raced(*steps: Callable[[], object]) -> list[object]:
+    """Run the steps at once, each in a thread with its own connection, each held after
+    loading the order until all have loaded it; what each returned or raised."""
+
+    def run(step: Callable[[], object]) -> object:
+        try:
+            return step()
+        except StaleAggregate as refused:
+            return refused
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(steps)) as pool:
+        return list(pool.map(run, steps))
+
+
+def saga_order(customer: Any) -> uuid.UUID:
+    """A pending order whose stock is reserved and payment requested."""
+    steps = ordering_use_cases()
+    order = steps.place_order(
+        customer_id=customer.pk,
+        lines=[RequestedLine("MUG", 1)],
+        payment_method="pm_card_visa",
+        shipping_address=order_body()["shipping_address"],
+    )
+    steps.on_stock_reserved(order_id=order.id, reservation_id=uuid.uuid4())
+    return order.id
+
+
+def test_a_capture_racing_the_expiry_settles_the_order_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two workers on one pending order: one step wins, the other is refused as stale (the
+    bus retries it) and, run again, finds the order settled: a late capture compensated,
+    or an expiry after the confirmation ignored. One of OrderConfirmed, OrderRejected."""
+    customer, steps, gate = UserFactory(), ordering_use_cases(), LoadGate(monkeypatch)
+    for _ in range(ROUNDS):
+        order_id = saga_order(customer)
+        gate.barrier = threading.Barrier(2, timeout=TIMEOUT)
+        captured, expired = raced(
+            partial(steps.on_payment_captured, order_id=order_id),
+            partial(steps.on_reservation_expired, order_id=order_id),
+        )
+        gate.barrier = None
+
+        assert sorted(map(type, (captured, expired)), key=str) == sorted(
+            (Outcome, StaleAggregate), key=str
+        ), (captured, expired)
+        if captured is Outcome.APPLIED:
+            assert steps.on_reservation_expired(order_id=order_id) is Outcome.IGNORED
+            settled = ("confirmed", "OrderConfirmed")
+        else:
+            assert steps.on_payment_captured(order_id=order_id) is Outcome.COMPENSATED
+            settled = ("rejected", "OrderRejected")
+        assert (OrderRow.objects.get(pk=order_id).status, *after_payment_requested(order_id)) == (
+            settled
+        )
+
+
+def test_a_customers_cancel_racing_stock_commit_failed_cancels_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Both would cancel one confirmed order: one wins; a stale customer gets 409, a stale
+    saga step is retried by the bus and ignored. One OrderCancelled, by the winner."""
+    customer: Any = UserFactory()
+    steps, gate = ordering_use_cases(), LoadGate(monkeypatch)
+    caller = Caller(user_id=customer.pk, is_staff=False)
+    for _ in range(ROUNDS):
+        order_id = saga_order(customer)
+        steps.on_payment_captured(order_id=order_id)
+        gate.barrier = threading.Barrier(2, timeout=TIMEOUT)
+        by_customer, by_system = raced(
+            partial(steps.cancel_order, order_id=order_id, caller=caller),
+            partial(steps.on_stock_commit_failed, order_id=order_id, reservation_id=uuid.uuid4()),
+        )
+        gate.barrier = None
+
+        if by_system is Outcome.APPLIED:
+            assert isinstance(by_customer, StaleAggregate), by_customer
+            winner = "system"
+        else:
+            assert isinstance(by_system, StaleAggregate), by_system
+            assert steps.on_stock_commit_failed(order_id=order_id, reservation_id=uuid.uuid4()) is (
+                Outcome.IGNORED
+            )
+            winner = "customer"
+        (cancelled,) = OutboxEvent.objects.filter(
+            aggregate_id=order_id, event_type=OrderCancelled.event_type
+        )
+        assert cancelled.payload["cancelled_by"] == winner
+
+
+def after_payment_requested(order_id: uuid.UUID) -> list[str]:
+    return list(
+        OutboxEvent.objects.filter(aggregate_id=order_id)
+        .exclude(event_type__in=("OrderPlaced", "PaymentRequested"))
+        .values_list("event_type", flat=True)
+    )
