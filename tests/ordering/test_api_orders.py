@@ -205,6 +205,17 @@ class TestList:
     def test_an_unknown_status_is_400(self, ann: Any) -> None:
         assert "status" in field_errors(client_of(ann).get(ORDERS, {"status": "lost"}))
 
+    def test_a_bad_cursor_is_400(self, ann: Any) -> None:
+        assert "cursor" in field_errors(client_of(ann).get(ORDERS, {"cursor": "not-a-cursor"}))
+
+    def test_staff_filter_everyones_by_status(self, ann: Any, bob: Any, staff: Any) -> None:
+        mine, theirs = place(ann), place(bob)
+        confirm(theirs["id"])
+
+        results = client_of(staff).get(ORDERS, {"status": "pending"}).json()["results"]
+
+        assert [order["id"] for order in results] == [mine["id"]]
+
     def test_cursor_pages(self, ann: Any) -> None:
         placed = [place(ann)["id"] for _ in range(3)]
         client = client_of(ann)
