@@ -121,6 +121,14 @@ def test_staff_create_a_draft_with_its_skus_each_announced(staff_api, tree):
             "skus.0.code",
         ),
         (
+            {"name": "Hat", "category": "shirts", "skus": [{"code": 7, "price": price("1")}]},
+            "skus.0.code",
+        ),
+        (
+            {"name": "Hat", "category": "shirts", "skus": [{"code": " A", "price": price("1")}]},
+            "skus.0.code",
+        ),
+        (
             {"name": "Hat", "category": "shirts", "skus": [{"code": "A", "price": price("-1")}]},
             "skus.0.price",
         ),

@@ -4,6 +4,7 @@ and described here for the OpenAPI schema."""
 import re
 from typing import Any
 
+from django.core.validators import RegexValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -59,12 +60,30 @@ class MoneyField(serializers.Field):
         return value.to_dict()
 
 
+SLUG_PATTERN = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"  # lower-cased as stored
+SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # upper-cased as stored
+
+
+def _patterned(pattern: str, max_length: int, **kwargs: Any) -> StrictCharField:
+    """Text only, untrimmed: what the schema's pattern refuses, the field refuses too."""
+    return StrictCharField(
+        max_length=max_length,
+        trim_whitespace=False,
+        validators=[RegexValidator(pattern, message=f"Does not match {pattern}.")],
+        **kwargs,
+    )
+
+
+def _slug_field(**kwargs: Any) -> StrictCharField:
+    return _patterned(SLUG_PATTERN, SLUG_MAX_LENGTH, **kwargs)
+
+
 def _attributes_field(**kwargs: Any) -> serializers.DictField:
     return serializers.DictField(child=StrictCharField(allow_blank=True), **kwargs)
 
 
 class CategoryCreateSerializer(serializers.Serializer[Any]):
-    slug = StrictCharField(max_length=SLUG_MAX_LENGTH)
+    slug = _slug_field()
     name = StrictCharField(max_length=NAME_MAX_LENGTH)
     parent = StrictCharField(  # type: ignore[assignment]  # a field named like Field.parent
         max_length=SLUG_MAX_LENGTH, allow_null=True, default=None
@@ -90,7 +109,7 @@ class CreatedCategorySerializer(serializers.Serializer[Any]):
 
 
 class SkuInputSerializer(serializers.Serializer[Any]):
-    code = StrictCharField(max_length=SKU_CODE_MAX_LENGTH)
+    code = _patterned(SKU_CODE_PATTERN, SKU_CODE_MAX_LENGTH)
     attributes = _attributes_field(default=dict)
     price = MoneyField()
 
@@ -102,7 +121,7 @@ class SkuUpdateSerializer(serializers.Serializer[Any]):
 
 class ProductCreateSerializer(serializers.Serializer[Any]):
     name = StrictCharField(max_length=NAME_MAX_LENGTH)
-    slug = StrictCharField(max_length=SLUG_MAX_LENGTH, required=False)
+    slug = _slug_field(required=False)
     description = StrictCharField(
         max_length=DESCRIPTION_MAX_LENGTH, allow_blank=True, required=False, default=""
     )
