@@ -42,6 +42,9 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("celery-workers"),
     pytest.mark.django_db(transaction=True),
+    # Several waits of up to SETTLE_SECONDS each: the suite's 300 s would cut a slow but
+    # passing run short (and skip the teardown that stops the worker).
+    pytest.mark.timeout(900),
 ]
 
 FULL_STOCK = {"on_hand": 5, "reserved": 0, "available": 5}
