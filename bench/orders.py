@@ -180,7 +180,7 @@ def _production_env(folder: Path) -> dict[str, str]:
         "THROTTLE_ANON": OUT_OF_REACH,
         "THROTTLE_USER": OUT_OF_REACH,
         "THROTTLE_AUTH": OUT_OF_REACH,
-        "EMAIL_URL": f"filemail://{folder / 'mail'}",
+        "EMAIL_URL": f"filemail:///{folder / 'mail'}",
         "EMPORIUM_LOCAL_DIR": str(folder / "local"),
         "PYTHONPATH": str(ROOT),
     }

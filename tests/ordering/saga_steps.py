@@ -188,7 +188,7 @@ def saga_processes(
     full_env = {
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": this_tests_database_url(),
-        "EMAIL_URL": f"filemail://{folder / 'mail'}",
+        "EMAIL_URL": f"filemail:///{folder / 'mail'}",  # four slashes in all: absolute
         "EMPORIUM_LOCAL_DIR": str(folder / "local"),
         **(env or {}),
     }
