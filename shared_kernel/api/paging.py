@@ -15,7 +15,9 @@ from shared_kernel.domain.errors import InvalidInput
 PAGE_PARAMETERS = [
     OpenApiParameter("cursor", str, description="A `next` or `previous` link's cursor."),
     OpenApiParameter(
-        "page_size", int, description=f"{DEFAULT_PAGE_SIZE} by default, at most {MAX_PAGE_SIZE}."
+        "page_size",
+        {"type": "integer", "minimum": 1},
+        description=f"{DEFAULT_PAGE_SIZE} by default; above {MAX_PAGE_SIZE} is {MAX_PAGE_SIZE}.",
     ),
 ]
 

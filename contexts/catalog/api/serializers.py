@@ -1,11 +1,9 @@
 """Catalog's HTTP shapes: explicit fields in; out, the DTOs rendered by `presenters.py`
 and described here for the OpenAPI schema."""
 
-import re
 from typing import Any
 
 from django.core.validators import RegexValidator
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contexts.catalog.domain.values import (
@@ -14,51 +12,7 @@ from contexts.catalog.domain.values import (
     SKU_CODE_MAX_LENGTH,
     SLUG_MAX_LENGTH,
 )
-from shared_kernel.api.fields import StrictCharField
-from shared_kernel.domain.errors import RuleViolated
-from shared_kernel.domain.money import Money
-
-AMOUNT_PATTERN = r"^\d{1,9}(\.\d{1,3})?$"
-MONEY_SCHEMA = {
-    "type": "object",
-    "required": ["amount", "currency"],
-    "properties": {
-        "amount": {"type": "string", "pattern": AMOUNT_PATTERN, "example": "19.90"},
-        "currency": {"type": "string", "minLength": 3, "maxLength": 3, "example": "EUR"},
-    },
-}
-
-
-@extend_schema_field(MONEY_SCHEMA)
-class MoneyField(serializers.Field):
-    """`{"amount": "19.90", "currency": "EUR"}` in and out (ARCHITECTURE.md §5). The amount
-    is a decimal string as the schema says: no number (a float is not exact), no exponent."""
-
-    default_error_messages = {
-        # DRF formats the message: braces doubled.
-        "invalid": 'Expected {{"amount": "<decimal>", "currency": "<ISO 4217 code>"}}.',
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.amount = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
-        self.currency = StrictCharField(min_length=3, max_length=3)
-
-    def to_internal_value(self, data: Any) -> Money:
-        if not isinstance(data, dict) or set(data) != {"amount", "currency"}:
-            self.fail("invalid")
-        if not isinstance(data["amount"], str) or not re.fullmatch(AMOUNT_PATTERN, data["amount"]):
-            self.fail("invalid")
-        amount = self.amount.run_validation(data["amount"])
-        currency = self.currency.run_validation(data["currency"])
-        try:
-            return Money(amount, currency)
-        except RuleViolated as refused:
-            raise serializers.ValidationError(refused.detail) from refused
-
-    def to_representation(self, value: Money) -> dict[str, str]:
-        return value.to_dict()
-
+from shared_kernel.api.fields import MoneyField, StrictCharField
 
 SLUG_PATTERN = r"^[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"  # lower-cased as stored
 SKU_CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # upper-cased as stored

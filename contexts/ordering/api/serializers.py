@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contexts.ordering.domain.address import MAX_LENGTHS
@@ -15,24 +14,7 @@ from contexts.ordering.domain.order import (
     OrderStatus,
     RejectionReason,
 )
-from shared_kernel.api.fields import StrictCharField
-from shared_kernel.domain.money import Money
-
-
-class MoneySerializer(serializers.Serializer[Money]):
-    amount = serializers.CharField(help_text="A decimal string with the currency's minor unit.")
-    currency = serializers.CharField(help_text="ISO 4217, the shop's currency.")
-
-
-@extend_schema_field(MoneySerializer)
-class MoneyField(serializers.Field[Money, Money, dict[str, str], Any]):
-    """`{"amount": "19.90", "currency": "EUR"}`, output only."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Money) -> dict[str, str]:
-        return value.to_dict()
+from shared_kernel.api.fields import MoneyField, StrictCharField
 
 
 class LineInSerializer(serializers.Serializer[Any]):
@@ -72,9 +54,9 @@ ORDER_STATUSES = [status.value for status in OrderStatus]
 class LineSerializer(serializers.Serializer[Any]):
     sku = serializers.CharField()
     name = serializers.CharField()
-    unit_price = MoneyField()
+    unit_price = MoneyField(read_only=True)
     quantity = serializers.IntegerField()
-    line_total = MoneyField()
+    line_total = MoneyField(read_only=True)
 
 
 class HistoryEntrySerializer(serializers.Serializer[Any]):
@@ -93,7 +75,7 @@ class OrderSerializer(serializers.Serializer[Any]):
         choices=[r.value for r in RejectionReason], allow_null=True
     )
     lines = LineSerializer(many=True)
-    total = MoneyField()
+    total = MoneyField(read_only=True)
     shipping_address = ShippingAddressSerializer()
     tracking_number = serializers.CharField(allow_blank=True)
     history = HistoryEntrySerializer(many=True)

@@ -2,28 +2,10 @@
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from contexts.payments.domain.payment import FAILURE_REASONS, PaymentStatus
-from shared_kernel.domain.money import Money
-
-
-class PaymentAmountSerializer(serializers.Serializer[Money]):
-    amount = serializers.CharField(help_text="A decimal string with the currency's minor unit.")
-    currency = serializers.CharField(help_text="ISO 4217, the shop's currency.")
-
-
-@extend_schema_field(PaymentAmountSerializer)
-class AmountField(serializers.Field[Money, Money, dict[str, str], Any]):
-    """`{"amount": "19.90", "currency": "EUR"}`, output only."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def to_representation(self, value: Money) -> dict[str, str]:
-        return value.to_dict()
-
+from shared_kernel.api.fields import MoneyField
 
 PAYMENT_STATUSES = [status.value for status in PaymentStatus]
 
@@ -32,7 +14,7 @@ class PaymentSerializer(serializers.Serializer[Any]):
     id = serializers.UUIDField(read_only=True)
     order_id = serializers.UUIDField(read_only=True)
     status = serializers.ChoiceField(choices=PAYMENT_STATUSES, read_only=True)
-    amount = AmountField()
+    amount = MoneyField(read_only=True)
     failure_reason = serializers.ChoiceField(
         choices=list(FAILURE_REASONS),
         allow_null=True,
