@@ -1,27 +1,37 @@
-"""Catalog's cached product page beside a bare Django JsonResponse, one gunicorn, one run.
+"""Catalog's product list and page, uncached and cached, beside plain DRF and a bare Django
+`JsonResponse`: one gunicorn serving them all, one run.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/emporium_catalog \
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/emporium_catbench \
     REDIS_URL=redis://127.0.0.1:6379/4 CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
-    .venv/bin/python bench/catalog_detail.py [--seconds 10] [--rounds 3]
+    .venv/bin/python bench/catalog_detail.py [--seconds 10] [--rounds 3] [--throttles on,off]
 
 Emporium runs in production mode (DEBUG off, PostgreSQL, Redis as the cache) under
-gunicorn (2 sync workers), loaded from this module: the app's own URLs plus one bare
-`JsonResponse` view (`/bench/json`) returning a constant product-sized body, behind the same
-middleware. `wrk -t2 -c16` alternates between the anonymous product page
-(`GET /api/v1/catalog/products/<slug>`, served from the cache after the first request) and
-the bare view, `--rounds` times; the best req/s of each is compared. The target (issue 9):
-the cached page at >= 0.7x the bare view. Never run as a test.
+gunicorn (2 sync workers) with `bench/catalog_settings.py`: the app's settings, its URLs,
+and beside them the yardsticks of `bench/catalog_urls.py`. It loads the catalog demo (a
+few hundred products) and measures, with `wrk -t2 -c16`, each in turn, `--rounds` times
+(the best req/s of each counts, so a shared machine's load hits them alike):
 
-Throttles stay on at their default rates, as in production: each request comes from a
-random client address (`X-Forwarded-For` through one trusted proxy, `NUM_PROXIES=1`), so a
-throttle's history holds the few requests one shopper makes, as it would with many
-shoppers, rather than every request of the run from one address. A second gunicorn with
-the throttles off (`BENCH_THROTTLES=off`) shows what the page costs apart from them: the
-bare view has none.
+- our list: `GET /api/v1/catalog/products` (a page of 20, published only, `price_from`
+  and `in_stock` computed; the query object, DTOs, presenters);
+- our page uncached: the real product view with its cached copy dropped first
+  (`/bench/catalog/uncached/<slug>`): every request a miss, rendered from PostgreSQL and
+  stored again, one Redis `DEL` more than a miss in production;
+- our page cached: `GET /api/v1/catalog/products/<slug>`, anonymous, from the cache;
+- plain DRF list and detail: a `ReadOnlyModelViewSet` with `ModelSerializer`s over the
+  same tables, the same fields, filter and annotations (`/bench/drf/products[/<slug>]`);
+- a bare `JsonResponse` of a constant product-sized body (`/bench/json`), no DRF.
+
+Targets (issue 9): our list and our uncached page >= 1.0x the plain DRF list and detail;
+our cached page >= 0.7x the bare view. Before measuring, the plain DRF bodies are checked
+to equal ours. Throttles stay on at their default rates, as in production, for every DRF
+view alike: each request comes from a random client address (`X-Forwarded-For` through one
+trusted proxy, `NUM_PROXIES=1`), as many shoppers would. `--throttles on,off` adds a
+second gunicorn with DRF's throttles off (the bare view has none). Never run as a test.
 """
 
 import argparse
 import base64
+import json
 import os
 import re
 import secrets
@@ -29,6 +39,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,66 +50,23 @@ sys.path.insert(0, str(ROOT))
 from tests.support.processes import free_port, live_status, wait_until  # noqa: E402
 
 SLUG = "navy-linen-shirt"  # one of the catalog demo's products
-PAGE = f"/api/v1/catalog/products/{SLUG}"
-BARE = "/bench/json"
 GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "sync"]
-TARGET = 0.7
-
-# What gunicorn loads: the app's URLs with the bare view beside them.
-BARE_BODY = {
-    "slug": SLUG,
-    "name": "Navy linen shirt",
-    "description": "A linen shirt in navy.",
-    "category": "shirts",
-    "published": True,
-    "in_stock": False,
-    "skus": [
-        {
-            "code": f"{SLUG.upper()}-{size}",
-            "attributes": {"size": size, "colour": "navy"},
-            "price": {"amount": "49.90", "currency": "EUR"},
-            "available": 0,
-        }
-        for size in ("S", "M", "L", "XL")
-    ],
-}
+LIST_TARGET, DETAIL_TARGET, CACHED_TARGET = 1.0, 1.0, 0.7
 
 
-def bare_json(request: Any) -> Any:
-    from django.http import JsonResponse
-
-    return JsonResponse(BARE_BODY)
-
-
-def _urlpatterns() -> list[Any]:
-    from django.urls import include, path
-
-    return [path(BARE.lstrip("/"), bare_json), path("", include("config.urls"))]
+@dataclass(frozen=True)
+class Endpoint:
+    label: str
+    path: str
 
 
-def application(environ: dict[str, Any], start_response: Any) -> Any:
-    """gunicorn's entry (`bench.catalog_detail:application`): the app, this URLconf."""
-    global _application
-    if _application is None:
-        from django.conf import settings
-        from django.core.wsgi import get_wsgi_application
-
-        settings.ROOT_URLCONF = __name__
-        if os.environ.get("BENCH_THROTTLES") == "off":
-            # Before DRF is imported: APIView reads its throttle classes once, at import.
-            settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
-        _application = get_wsgi_application()
-    return _application(environ, start_response)
-
-
-_application: Any = None
-
-
-def __getattr__(name: str) -> Any:
-    """Django reads `urlpatterns` from the URLconf module once settings are loaded."""
-    if name == "urlpatterns":
-        return _urlpatterns()
-    raise AttributeError(name)
+OUR_LIST = Endpoint("our list", "/api/v1/catalog/products")
+OUR_UNCACHED = Endpoint("our page, uncached", f"/bench/catalog/uncached/{SLUG}")
+OUR_CACHED = Endpoint("our page, cached", f"/api/v1/catalog/products/{SLUG}")
+DRF_LIST = Endpoint("plain DRF list", "/bench/drf/products")
+DRF_DETAIL = Endpoint("plain DRF detail", f"/bench/drf/products/{SLUG}")
+BARE = Endpoint("bare JsonResponse", "/bench/json")
+ENDPOINTS = (OUR_LIST, DRF_LIST, OUR_UNCACHED, DRF_DETAIL, OUR_CACHED, BARE)
 
 
 def main() -> None:
@@ -109,14 +78,9 @@ def main() -> None:
     env = _production_env()
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     _load_the_catalog_demo(env)
-    for throttles in ("on", "off"):
-        page_rps, bare_rps = _served({**env, "BENCH_THROTTLES": throttles}, options)
-        ratio = page_rps / bare_rps
-        verdict = "met" if ratio >= TARGET else "not met"
-        print(
-            f"throttles {throttles:3}  cached product page {page_rps:6.0f} req/s, bare "
-            f"JsonResponse {bare_rps:6.0f} req/s: {ratio:.2f}x (target >= {TARGET}x: {verdict})"
-        )
+    for throttles in options.throttles.split(","):
+        served = _served({**env, "BENCH_THROTTLES": throttles}, options)
+        _report(throttles, served)
 
 
 def _production_env() -> dict[str, str]:
@@ -131,6 +95,7 @@ def _production_env() -> dict[str, str]:
         "NUM_PROXIES": "1",
         "EMPORIUM_LOCAL_DIR": "/tmp/emporium-bench-catalog",
         "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
 
@@ -142,12 +107,12 @@ def _load_the_catalog_demo(env: dict[str, str]) -> None:
     )  # fmt: skip
 
 
-def _served(env: dict[str, str], options: argparse.Namespace) -> tuple[float, float]:
+def _served(env: dict[str, str], options: argparse.Namespace) -> dict[Endpoint, float]:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.catalog_detail:application",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
          "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "bench.catalog_settings"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
@@ -156,16 +121,34 @@ def _served(env: dict[str, str], options: argparse.Namespace) -> tuple[float, fl
         ):
             sys.exit(f"gunicorn did not start on {port}")
         base = f"http://127.0.0.1:{port}"
-        for path in (PAGE, BARE):
-            _wrk(f"{base}{path}", 2)  # warm: imports, connections, the page into the cache
-        page, bare = [], []
+        _require_the_same_bodies(base)
+        for endpoint in ENDPOINTS:
+            _wrk(f"{base}{endpoint.path}", 2)  # warm: imports, connections, the cache
+        best = dict.fromkeys(ENDPOINTS, 0.0)
         for _ in range(options.rounds):
-            page.append(_wrk(f"{base}{PAGE}", options.seconds))
-            bare.append(_wrk(f"{base}{BARE}", options.seconds))
+            for endpoint in ENDPOINTS:
+                best[endpoint] = max(
+                    best[endpoint], _wrk(f"{base}{endpoint.path}", options.seconds)
+                )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return max(page), max(bare)
+    return best
+
+
+def _require_the_same_bodies(base: str) -> None:
+    """The yardsticks do the same work: the plain DRF bodies are ours, field for field."""
+    ours, theirs = _get(base, OUR_LIST), _get(base, DRF_LIST)
+    if ours["results"] != theirs["results"] or None in (ours["next"], theirs["next"]):
+        sys.exit(f"The lists differ:\n{ours}\n{theirs}")
+    page = _get(base, OUR_CACHED)
+    if page != _get(base, DRF_DETAIL) or page != _get(base, OUR_UNCACHED):
+        sys.exit(f"The product pages differ:\n{page}\n{_get(base, DRF_DETAIL)}")
+
+
+def _get(base: str, endpoint: Endpoint) -> Any:
+    with urllib.request.urlopen(f"{base}{endpoint.path}", timeout=10) as response:
+        return json.load(response)
 
 
 # Every request from another shopper: a random client address behind the trusted proxy.
@@ -194,10 +177,27 @@ def _wrk(url: str, seconds: int) -> float:
     return float(found.group(1))
 
 
+def _report(throttles: str, served: dict[Endpoint, float]) -> None:
+    print(f"\nthrottles {throttles}: best req/s of each")
+    for endpoint in ENDPOINTS:
+        print(f"  {endpoint.label:20} {served[endpoint]:7.0f}  {endpoint.path}")
+    for label, ours, theirs, target in (
+        ("our list / plain DRF list", OUR_LIST, DRF_LIST, LIST_TARGET),
+        ("our page uncached / plain DRF detail", OUR_UNCACHED, DRF_DETAIL, DETAIL_TARGET),
+        ("our page cached / bare JsonResponse", OUR_CACHED, BARE, CACHED_TARGET),
+    ):
+        ratio = served[ours] / served[theirs]
+        verdict = "met" if ratio >= target else "not met"
+        print(f"  {label:38} {ratio:5.2f}x  (target >= {target}x: {verdict})")
+
+
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=10, help="one wrk measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements of each endpoint")
+    parser.add_argument(
+        "--throttles", default="on", help="`on`, `off` or `on,off`: DRF's default throttles"
+    )
     return parser.parse_args()
 
 
