@@ -205,6 +205,14 @@ def test_empty_filters_are_no_filters(api, make_product):
     assert slugs(api.get(PRODUCTS, params)) == ["shirt"]
 
 
+@pytest.mark.parametrize("flag", ["in_stock", "include_drafts"])
+def test_an_empty_flag_is_a_400_as_the_schema_says(api, flag):
+    response = api.get(PRODUCTS, {flag: ""})
+
+    assert response.status_code == 400
+    assert flag in response.json()["errors"]
+
+
 @pytest.mark.parametrize("slug", ["Linen-Shirt", "no,such", "a b", "x" * 101])
 def test_a_path_no_product_could_have_is_a_404(api, make_product, slug):
     make_product("linen-shirt")

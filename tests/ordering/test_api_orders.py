@@ -165,6 +165,18 @@ class TestRead:
         problem(client_of(ann).get(f"{ORDERS}/{uuid.uuid4()}"), 404)
         problem(APIClient().get(url), 401)
 
+    @pytest.mark.parametrize("action", ["", "/cancel", "/ship"])
+    def test_an_id_that_is_no_uuid_is_404_signed_in_and_401_with_a_bad_token(
+        self, staff: Any, action: str
+    ) -> None:
+        url = f"{ORDERS}/not-a-uuid{action}"
+        call = APIClient.get if action == "" else APIClient.post
+        bad_token = APIClient()
+        bad_token.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+        problem(call(client_of(staff), url), 404)
+        problem(call(bad_token, url), 401)
+
     def test_history_from_pending_to_confirmed(self, ann: Any) -> None:
         order = place(ann)
         confirm(order["id"])
@@ -202,8 +214,9 @@ class TestList:
         assert listed("confirmed") == [confirmed["id"]]
         assert listed("shipped") == []
 
-    def test_an_unknown_status_is_400(self, ann: Any) -> None:
-        assert "status" in field_errors(client_of(ann).get(ORDERS, {"status": "lost"}))
+    @pytest.mark.parametrize("status", ["lost", ""])
+    def test_an_unknown_or_empty_status_is_400(self, ann: Any, status: str) -> None:
+        assert "status" in field_errors(client_of(ann).get(ORDERS, {"status": status}))
 
     def test_a_bad_cursor_is_400(self, ann: Any) -> None:
         assert "cursor" in field_errors(client_of(ann).get(ORDERS, {"cursor": "not-a-cursor"}))

@@ -171,3 +171,19 @@ def test_without_a_webhook_secret_every_webhook_is_refused(api, pending, setting
     assert response.status_code == 400
     pending.refresh_from_db()
     assert pending.status == "pending"
+
+
+def test_a_bad_bearer_token_is_401_here_too_and_changes_nothing(api, pending):
+    """§5: a bad or expired bearer token is 401 on any route; Stripe itself sends none."""
+    payload = succeeded(pending)
+    response = api.post(
+        URL,
+        payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=signature(payload),
+        HTTP_AUTHORIZATION="Bearer not-a-token",
+    )
+
+    assert response.status_code == 401
+    pending.refresh_from_db()
+    assert pending.status == "pending"

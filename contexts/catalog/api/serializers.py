@@ -119,6 +119,9 @@ class ProductListItemSerializer(serializers.Serializer[Any]):
 _BOOLEAN = ("true", "false")
 
 
+_FLAGS = ("in_stock", "include_drafts")
+
+
 class ProductFiltersSerializer(serializers.Serializer[Any]):
     """The list's query parameters; anything malformed is a 400 naming the parameter."""
 
@@ -128,8 +131,9 @@ class ProductFiltersSerializer(serializers.Serializer[Any]):
     max_price = serializers.DecimalField(max_digits=12, decimal_places=3, required=False)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        """An empty parameter (`?category=`, as a form sends it) is no filter."""
-        given = {name: value for name, value in data.items() if value != ""}
+        """An empty text parameter (`?category=`, as a form sends it) is no filter; a flag is
+        `true` or `false`, never empty, as the schema's enum says."""
+        given = {name: value for name, value in data.items() if value != "" or name in _FLAGS}
         return dict(super().to_internal_value(given))
 
     in_stock = serializers.ChoiceField(choices=_BOOLEAN, required=False)

@@ -6,7 +6,7 @@ from contexts.ordering.api import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.OrdersView.as_view(), name="orders"),
-    path("/<uuid:order_id>", views.OrderDetailView.as_view(), name="order-detail"),
-    path("/<uuid:order_id>/cancel", views.CancelOrderView.as_view(), name="order-cancel"),
-    path("/<uuid:order_id>/ship", views.ShipOrderView.as_view(), name="order-ship"),
+    path("/<str:order_id>", views.OrderDetailView.as_view(), name="order-detail"),
+    path("/<str:order_id>/cancel", views.CancelOrderView.as_view(), name="order-cancel"),
+    path("/<str:order_id>/ship", views.ShipOrderView.as_view(), name="order-ship"),
 ]

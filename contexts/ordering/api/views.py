@@ -6,6 +6,7 @@ staff-only ship route is a 403 whatever the id (ARCHITECTURE.md §5).
 
 import uuid
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.permissions import IsAdminUser, IsAuthenticated
@@ -21,6 +22,7 @@ from contexts.ordering.api.serializers import (
 from contexts.ordering.application.services import ordering_use_cases
 from contexts.ordering.application.use_cases import Caller, RequestedLine
 from contexts.ordering.application.views import OrderView
+from contexts.ordering.domain.errors import OrderNotFound
 from contexts.ordering.domain.order import OrderStatus
 from shared_kernel.api.idempotency import HEADER, IdempotencyKeys, idempotent
 from shared_kernel.api.paging import PAGE_PARAMETERS, page_request, paginated, paginated_schema
@@ -43,9 +45,21 @@ def _rendered(view: OrderView) -> dict[str, object]:
     return dict(OrderSerializer(view).data)
 
 
+ORDER_ID = OpenApiParameter("order_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+def _order_id(raw: str) -> uuid.UUID:
+    """Any path segment reaches the view, so authentication answers first (a bad bearer
+    token is 401 on every route, §5); a segment that is no UUID names no order."""
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise OrderNotFound() from None
+
+
 def _status_filter(request: Request) -> OrderStatus | None:
     raw = request.query_params.get("status")
-    if not raw:
+    if raw is None:
         return None
     try:
         return OrderStatus(raw)
@@ -126,6 +140,7 @@ class OrderDetailView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="orders_retrieve",
+        parameters=[ORDER_ID],
         summary="One order with its lines, totals, status and history",
         responses={
             200: OrderSerializer,
@@ -133,8 +148,10 @@ class OrderDetailView(APIView):
             (404, PROBLEM_JSON): NOT_FOUND,
         },
     )
-    def get(self, request: Request, order_id: uuid.UUID) -> Response:
-        view = ordering_use_cases().view_order(order_id=order_id, caller=_caller(request))
+    def get(self, request: Request, order_id: str) -> Response:
+        view = ordering_use_cases().view_order(
+            order_id=_order_id(order_id), caller=_caller(request)
+        )
         return Response(_rendered(view))
 
 
@@ -144,6 +161,7 @@ class CancelOrderView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="orders_cancel",
+        parameters=[ORDER_ID],
         summary="Cancel a confirmed order: refunded, its stock returned",
         request=None,
         responses={
@@ -153,8 +171,10 @@ class CancelOrderView(APIView):
             (409, PROBLEM_JSON): ILLEGAL,
         },
     )
-    def post(self, request: Request, order_id: uuid.UUID) -> Response:
-        order = ordering_use_cases().cancel_order(order_id=order_id, caller=_caller(request))
+    def post(self, request: Request, order_id: str) -> Response:
+        order = ordering_use_cases().cancel_order(
+            order_id=_order_id(order_id), caller=_caller(request)
+        )
         return Response(_rendered(OrderView.of(order)))
 
 
@@ -164,6 +184,7 @@ class ShipOrderView(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="orders_ship",
+        parameters=[ORDER_ID],
         summary="Ship a confirmed order (staff)",
         request=ShipOrderSerializer,
         responses={
@@ -175,9 +196,10 @@ class ShipOrderView(APIView):
             (409, PROBLEM_JSON): ILLEGAL,
         },
     )
-    def post(self, request: Request, order_id: uuid.UUID) -> Response:
+    def post(self, request: Request, order_id: str) -> Response:
+        order_uuid = _order_id(order_id)  # a path that names no order is 404 before the body
         data = validated(ShipOrderSerializer, request)
         order = ordering_use_cases().ship_order(
-            order_id=order_id, tracking_number=data["tracking_number"], caller=_caller(request)
+            order_id=order_uuid, tracking_number=data["tracking_number"], caller=_caller(request)
         )
         return Response(_rendered(OrderView.of(order)))
