@@ -12,7 +12,8 @@ same gunicorn as the app (`bench/catalog_settings.py` makes this the URLconf):
 - `/bench/catalog/uncached/<slug>`: catalog's own product page with its cached copy dropped
   first, so every request is a miss: the real view renders from PostgreSQL and stores the
   page again. It pays one Redis `DEL` more than a miss in production.
-- `/bench/json`: a bare `JsonResponse` of a constant product-sized body (no DRF).
+- `/bench/json`: a bare `JsonResponse` (no DRF) of a constant: the page of `BENCH_SLUG` as
+  the catalog demo makes it (the bench checks it is).
 """
 
 from decimal import Decimal
@@ -42,12 +43,12 @@ BARE_BODY = {
     "in_stock": False,
     "skus": [
         {
-            "code": f"{BENCH_SLUG}-{size}",
+            "code": f"{BENCH_SLUG.upper()}-{size}",
             "attributes": {"size": size, "colour": "navy"},
-            "price": {"amount": "49.90", "currency": "EUR"},
+            "price": {"amount": price, "currency": "EUR"},
             "available": 0,
         }
-        for size in ("S", "M", "L", "XL")
+        for size, price in (("S", "25.90"), ("M", "30.90"), ("L", "35.90"), ("XL", "40.90"))
     ],
 }
 
