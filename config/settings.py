@@ -355,6 +355,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = LOCAL_DIR / "broker"
     for _folder in ("queue", "control"):  # kombu never makes them; LOCAL_DIR comes along
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+    # Kombu's filesystem transport, writing atomically (shared_kernel/messaging/filesystem_broker).
+    CELERY_BROKER_TRANSPORT = "shared_kernel.messaging.filesystem_broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
