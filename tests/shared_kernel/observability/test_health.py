@@ -56,9 +56,12 @@ def cache_down(settings) -> None:
 @pytest.fixture
 def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     conf = current_app.conf
-    saved = {key: conf[key] for key in ("broker_url", "broker_transport_options")}
+    saved = {
+        key: conf[key] for key in ("broker_url", "broker_transport", "broker_transport_options")
+    }
     monkeypatch.setenv("CELERY_BROKER_URL", DEAD_REDIS)  # Celery reads it before its conf
-    conf.update(broker_url=DEAD_REDIS, broker_transport_options={})
+    # broker_transport (embedded mode's filesystem one) would win over the URL's scheme.
+    conf.update(broker_url=DEAD_REDIS, broker_transport=None, broker_transport_options={})
     yield
     conf.update(saved)
 
