@@ -4,7 +4,8 @@
     REDIS_URL=redis://127.0.0.1:6379/4 CELERY_BROKER_URL=redis://127.0.0.1:6379/5 \
     .venv/bin/python bench/platform_tax.py [--calls 2000] [--seconds 10] [--runs 3]
 
-Emporium runs in production mode (DEBUG off, PostgreSQL, Redis; logs to /dev/null). The
+Emporium runs in production mode (DEBUG off, PostgreSQL, Redis; logs to /dev/null, its
+one line per request gunicorn's JSON access line, as config/gunicorn.conf.py has it). The
 baseline (`bench/baseline/`) is Django's default `startproject` middleware with one
 `JsonResponse` view and a plain DRF `RetrieveAPIView` of one row, no auth, on the same
 database. Each run measures both sides, one right after the other, so a run's ratio
@@ -38,6 +39,9 @@ from tests.support.processes import free_port, live_status, wait_until  # noqa: 
 
 APP, BASELINE = "config.settings", "bench.baseline.settings"
 GUNICORN_FLAGS = ["--workers", "2", "--worker-class", "sync", "--access-logfile", "-"]
+# Ours writes production's access line (JSON with the request id: config/gunicorn.conf.py);
+# the baseline gunicorn's own text line.
+OUR_ACCESS_LOG = ["--logger-class", "shared_kernel.observability.access_log.JsonAccessLogger"]
 
 
 def main() -> None:
@@ -168,8 +172,8 @@ def _served(
     """Both servers up at once, loaded in turns of one second each, `seconds` turns each
     (the order alternating): a change in the machine's load hits both alike."""
     with (
-        _gunicorn(env, "config.wsgi", APP) as our_port,
-        _gunicorn(env, "bench.baseline.wsgi", BASELINE) as their_port,
+        _gunicorn(env, "config.wsgi", APP, OUR_ACCESS_LOG) as our_port,
+        _gunicorn(env, "bench.baseline.wsgi", BASELINE, []) as their_port,
     ):
         sides = [(our_port, ours), (their_port, theirs)]
         for port, target in sides:
@@ -184,10 +188,11 @@ def _served(
 
 
 @contextmanager
-def _gunicorn(env: dict[str, str], wsgi: str, settings: str) -> Iterator[int]:
+def _gunicorn(env: dict[str, str], wsgi: str, settings: str, flags: list[str]) -> Iterator[int]:
     port = free_port()
+    command = [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", wsgi, "--bind", f"127.0.0.1:{port}", *GUNICORN_FLAGS],
+        [*command, *GUNICORN_FLAGS, *flags],
         cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip

@@ -59,6 +59,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # Who may set X-Forwarded-Proto/-For (a proxy in front); gunicorn's own default otherwise.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = "-"
+# The access line as JSON with the request id (ARCHITECTURE.md §7): the one line per request.
+logger_class = "shared_kernel.observability.access_log.JsonAccessLogger"
 # No runtime control socket (gunicorn >= 25): the orchestrator scales and restarts, and
 # its default path under $HOME is not writable in the image.
 control_socket_disable = True

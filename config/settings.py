@@ -523,9 +523,15 @@ CELERY_BEAT_SCHEDULE["payments-prune-gateway-events"] = {
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOG_JSON = env.bool("LOG_JSON", default=not DEBUG)
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
-# One line per request at INFO: `request_finished` holds the method, path, status, user and
-# IP; `request_started` adds nothing but its cost, so it is DEBUG (ADR 0022).
+# One line per request: gunicorn's access line, JSON, with the request id the app sends back
+# in `X-Request-ID` (shared_kernel/observability/access_log.py). The app's own line for a
+# request that did not fail repeats it at the price of ~40 µs, so it is DEBUG unless
+# LOG_REQUESTS (on in development, where runserver writes no such line); 4xx and 5xx stay
+# WARNING and ERROR. `request_started` adds nothing but its cost: DEBUG (ADR 0022).
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=DEBUG)
 DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_STATUS_2XX_LOG_LEVEL = logging.INFO if LOG_REQUESTS else logging.DEBUG
+DJANGO_STRUCTLOG_STATUS_DEFAULT_LOG_LEVEL = DJANGO_STRUCTLOG_STATUS_2XX_LOG_LEVEL
 PROMETHEUS_EXPORT_MIGRATIONS = False
 LOGGING = logging_config(json=LOG_JSON, level=LOG_LEVEL)
 configure_structlog(json=LOG_JSON)

@@ -1,16 +1,18 @@
 """django-structlog's request middleware, tuned for what it costs on every request (ADR 0022).
 
 Kept: a `request_id` bound per request (an upstream `X-Request-ID` trusted only when
-`DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID` says so), carried into Celery tasks and onto
-events as their correlation id by django-structlog's Celery integration; `request_started`,
-`request_finished` and `request_failed` lines with the user id, the client IP and the status;
-django-structlog's signals to add fields to them; streaming answers logged as they end.
+`DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID` says so), sent back in `X-Request-ID`, carried
+into Celery tasks and onto events as their correlation id by django-structlog's Celery
+integration; `request_started`, `request_finished` and `request_failed` lines with the user
+id, the client IP and the status; django-structlog's signals to add fields to them;
+streaming answers logged as they end.
 Changed:
 - the client IP is the one the throttles and the sign-in lockout already resolve
   (`client_ip`: `X-Forwarded-For` only through `NUM_PROXIES` hops), bound once, instead of a
   second resolution by python-ipware;
-- `request_started`/`request_finished` are built only when their level is on: with logging
-  at WARNING, a 2xx request pays for neither;
+- `request_started`/`request_finished` are built only when their level is on. In production
+  a successful request's `request_finished` is DEBUG: gunicorn's JSON access line, carrying
+  the same `request_id` (`access_log.py`), is the one line per request (`LOG_REQUESTS`);
 - the user id is bound when the request is finished, from whoever authenticated (DRF's
   JWT user included), not by forcing the session's user at the start;
 - whether it serves async is asked once, not on every request; the headers are read from
@@ -39,6 +41,8 @@ from django_structlog.middlewares.request import (
 
 from shared_kernel.api.throttling import client_ip
 
+# On every answer, so a client can quote it and the server's access line carries it.
+REQUEST_ID_HEADER = "X-Request-ID"
 LOGGER_NAME = "django_structlog.middlewares.request"  # django-structlog's own, as before
 logger = structlog.get_logger(LOGGER_NAME)
 _stdlib_logger = logging.getLogger(LOGGER_NAME)
@@ -60,9 +64,9 @@ class RequestLoggingMiddleware(RequestMiddleware):
     def prepare(self, request: HttpRequest) -> None:
         levels = _levels()
         upstream = request.META.get("HTTP_X_REQUEST_ID") if levels.trust_upstream_id else None
-        structlog.contextvars.bind_contextvars(
-            request_id=upstream or str(uuid.uuid4()), ip=client_ip(request)
-        )
+        request_id = upstream or str(uuid.uuid4())
+        request.request_id = request_id  # type: ignore[attr-defined]
+        structlog.contextvars.bind_contextvars(request_id=request_id, ip=client_ip(request))
         if _stdlib_logger.isEnabledFor(levels.started):
             logger.log(
                 levels.started,
@@ -72,6 +76,7 @@ class RequestLoggingMiddleware(RequestMiddleware):
             )
 
     def handle_response(self, request: HttpRequest, response: HttpResponse) -> None:
+        response.headers[REQUEST_ID_HEADER] = request.request_id  # type: ignore[attr-defined]
         if hasattr(request, "_raised_exception"):  # `request_failed` was logged: the parent's
             super().handle_response(request, response)
             return

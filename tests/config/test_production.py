@@ -90,6 +90,25 @@ def test_the_same_settings_start_with_everything_set(production_env: dict[str, s
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.parametrize(
+    ("log_requests", "level"), [(None, "DEBUG"), ("true", "INFO"), ("false", "DEBUG")]
+)
+def test_a_successful_request_is_logged_by_the_server_unless_log_requests(
+    production_env: dict[str, str], log_requests: str | None, level: str
+) -> None:
+    """gunicorn's JSON access line is production's one line per request (ADR 0022)."""
+    if log_requests is not None:
+        production_env["LOG_REQUESTS"] = log_requests
+    script = (
+        "import logging, config.settings as s;"
+        "print(logging.getLevelName(s.DJANGO_STRUCTLOG_STATUS_2XX_LOG_LEVEL))"
+    )
+
+    result = python(production_env, "-c", script)
+
+    assert result.stdout.split() == [level], result.stderr
+
+
 def test_check_deploy_is_clean_at_warning_level(production_env: dict[str, str]) -> None:
     result = manage(production_env, "check", "--deploy", "--fail-level", "WARNING")
 

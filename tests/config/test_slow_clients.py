@@ -13,14 +13,13 @@ puts nginx with `deploy/nginx.conf` (compose's proxy) in front of a one-thread g
 
 import shutil
 import socket
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from tests.config.conftest import HOST, Server
 from tests.support.processes import (
     free_port,
     live_status,
@@ -30,10 +29,8 @@ from tests.support.processes import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 CONFIG = "config/gunicorn.conf.py"
 NGINX = shutil.which("nginx")
-HOST = "shop.example.com"  # in the test's ALLOWED_HOSTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("gunicorn")]
 
@@ -53,8 +50,6 @@ SLOW_REQUEST = (
 SLOW_CLIENTS = 6
 ANSWER_WITHIN = 1.0  # seconds: what issue #14 asks of /health/live under the probe
 
-Server = Callable[..., int]
-
 
 def open_slow_clients(port: int, count: int, stack: ExitStack) -> list[socket.socket]:
     clients = []
@@ -64,37 +59,6 @@ def open_slow_clients(port: int, count: int, stack: ExitStack) -> list[socket.so
         clients.append(client)
     time.sleep(0.5)  # let the server take them up: each now blocks a reader
     return clients
-
-
-@pytest.fixture
-def server(
-    production_env: dict[str, str],
-    tmp_path: Path,
-) -> Iterator[Server]:
-    """Start gunicorn with the given arguments in production mode; the port it listens on.
-
-    Stopped by PID (its whole process group) at teardown.
-    """
-    started = []
-
-    def start(*args: str, **env: str) -> int:
-        port = free_port()
-        environment = {**production_env, "PORT": str(port), "WEB_CONCURRENCY": "2", **env}
-        command: Sequence[str] = [GUNICORN, *args]
-        if "-c" not in args:  # the old command line names its own address
-            command = [*command, "--bind", f"127.0.0.1:{port}"]
-        process = start_in_own_group(
-            command, cwd=ROOT, env=environment, log=tmp_path / f"gunicorn-{port}.log"
-        )
-        started.append(process)
-        if not wait_until(lambda: live_status(port, host=HOST, timeout=1) == 200, timeout=60):
-            log = (tmp_path / f"gunicorn-{port}.log").read_text()
-            pytest.fail(f"gunicorn did not start:\n{log[-3000:]}")
-        return port
-
-    yield start
-    for process in started:
-        stop_group(process, grace=10)
 
 
 def test_the_probe_starves_the_old_two_sync_workers(server: Server) -> None:

@@ -33,6 +33,13 @@ def test_a_request_is_logged_with_its_id_the_client_ip_and_the_status(settings: 
     assert len(line["request_id"]) == 36
 
 
+def test_the_answer_carries_the_request_id_of_the_request_lines() -> None:
+    with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+        answer = Client().get("/api/v1/nope")
+
+    assert answer["X-Request-ID"] == finished(logs)["request_id"]
+
+
 def test_the_user_who_authenticated_with_a_bearer_token_is_on_the_line(api_token: Any) -> None:
     user, token = api_token
     with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
@@ -55,6 +62,23 @@ def test_with_info_off_a_successful_request_logs_nothing(caplog: pytest.LogCaptu
 
     assert [entry["event"] for entry in logs] == ["request_finished"]
     assert finished(logs)["code"] == 404
+
+
+def test_with_successful_requests_at_debug_only_failures_are_logged(settings: Any) -> None:
+    """Production's default (LOG_REQUESTS off): gunicorn's access line is the one line."""
+    settings.DJANGO_STRUCTLOG_STATUS_2XX_LOG_LEVEL = logging.DEBUG
+    settings.DJANGO_STRUCTLOG_STATUS_DEFAULT_LOG_LEVEL = logging.DEBUG
+    logger = logging.getLogger("django_structlog.middlewares.request")
+    previous = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
+            Client().get("/health/live")
+            Client().get("/api/v1/nope")
+    finally:
+        logger.setLevel(previous)
+
+    assert [entry["code"] for entry in logs if entry["event"] == "request_finished"] == [404]
 
 
 @pytest.fixture
