@@ -121,7 +121,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 if "DATABASE_URL" in env:
     DATABASES = {
-        "default": env.db_url("DATABASE_URL", engine="django_prometheus.db.backends.postgresql")
+        "default": env.db_url("DATABASE_URL", engine="shared_kernel.infrastructure.postgresql")
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A database that stops answering fails fast (readiness turns 503) instead of hanging.
