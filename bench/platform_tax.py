@@ -11,7 +11,8 @@ baseline (`bench/baseline/`) is Django's default `startproject` middleware with 
 database. Each run measures both sides, one right after the other, so a run's ratio
 compares like with like on a machine whose load changes; `--runs` runs, then the median of
 each figure and of each ratio over the runs:
-1. in process: the WSGI application called directly, median µs per request;
+1. in process: the WSGI application called directly, median µs per request, both apps
+   called in alternating batches;
 2. under gunicorn, the same flags for both (2 sync workers): req/s from `wrk -t2 -c16`.
 Targets (issue 15): `/health/live` in process <= 1.3x the baseline's time; under gunicorn
 >= 0.75x its req/s; `GET /api/v1/me` (JWT) >= 0.8x the plain retrieve. Never run as a test.
@@ -64,10 +65,7 @@ def main() -> None:
     figures: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for run in range(1, options.runs + 1):
         for name, (ours, theirs) in pairs.items():
-            measured = (
-                _in_process(env, APP, options.calls, ours),
-                _in_process(env, BASELINE, options.calls, theirs),
-            )
+            measured = _in_process(env, options.calls, ours, theirs)
             figures[f"{name:24} in process (µs)"].append(measured)
             _print(f"run {run}: {name:24} in process (µs)", measured)
         for name, (ours, theirs) in pairs.items() if served else ():
@@ -125,23 +123,45 @@ def _a_signed_in_user(env: dict[str, str]) -> tuple[str, str]:
     return out[-2], out[-1]
 
 
-def _in_process(env: dict[str, str], settings: str, calls: int, target: dict[str, str]) -> float:
+def _in_process(
+    env: dict[str, str], calls: int, ours: dict[str, str], theirs: dict[str, str]
+) -> tuple[float, float]:
+    """Both apps in their own interpreter at once, called in alternating batches of
+    `calls // 20` (the order alternating too), so a change in the machine's speed hits both
+    alike; the median µs per request of each over all its calls."""
+    sides = [_caller(env, APP, ours), _caller(env, BASELINE, theirs)]
+    timings: list[list[float]] = [[], []]
+    try:
+        for turn in range(20):
+            for index in (0, 1) if turn % 2 == 0 else (1, 0):
+                caller = sides[index]
+                assert caller.stdin is not None
+                assert caller.stdout is not None
+                caller.stdin.write(f"{max(calls // 20, 1)}\n")
+                caller.stdin.flush()
+                timings[index] += [float(t) for t in caller.stdout.readline().split()]
+    finally:
+        for caller in sides:
+            caller.kill()
+            caller.wait()
+    return statistics.median(timings[0]), statistics.median(timings[1])
+
+
+def _caller(env: dict[str, str], settings: str, target: dict[str, str]) -> subprocess.Popen[str]:
     command = [sys.executable, __file__, "--in-process", settings, target["path"], target["token"]]
-    result = subprocess.run(
-        [*command, "--calls", str(calls)],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings}, check=True,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    return subprocess.Popen(
+        command, cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": settings},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
-    return float(result.stdout.strip().splitlines()[-1])
 
 
 def _measure_in_process(settings: str, path: str, token: str) -> None:
-    """In a fresh interpreter: call the WSGI app `calls` times; print the median in µs."""
+    """In a fresh interpreter: for each number read on stdin, call the WSGI app that many
+    times and print each call's µs on one line."""
     from wsgiref.util import setup_testing_defaults
 
     from django.core.wsgi import get_wsgi_application
 
-    calls = _arguments().calls
     application = get_wsgi_application()
 
     def call() -> None:
@@ -158,12 +178,13 @@ def _measure_in_process(settings: str, path: str, token: str) -> None:
 
     for _ in range(100):  # warm: imports, connections, caches
         call()
-    timings = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        timings.append(time.perf_counter() - started)
-    print(f"{statistics.median(timings) * 1e6:.1f}")
+    for line in sys.stdin:
+        timings = []
+        for _ in range(int(line)):
+            started = time.perf_counter()
+            call()
+            timings.append((time.perf_counter() - started) * 1e6)
+        print(" ".join(f"{t:.1f}" for t in timings), flush=True)
 
 
 def _served(

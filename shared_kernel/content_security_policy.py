@@ -25,28 +25,35 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 # What django-csp's decorators leave on a response to change its policy.
-_PER_RESPONSE = (
-    "_csp_exempt",
-    "_csp_config",
-    "_csp_update",
-    "_csp_replace",
-    "_csp_exempt_ro",
-    "_csp_config_ro",
-    "_csp_update_ro",
-    "_csp_replace_ro",
+_PER_RESPONSE = frozenset(
+    {
+        "_csp_exempt",
+        "_csp_config",
+        "_csp_update",
+        "_csp_replace",
+        "_csp_exempt_ro",
+        "_csp_config_ro",
+        "_csp_update_ro",
+        "_csp_replace_ro",
+    }
 )
 _DEBUG_PAGES = (HTTPStatus.NOT_FOUND, HTTPStatus.INTERNAL_SERVER_ERROR)
 
 
 class CSPMiddleware(DjangoCSPMiddleware):
+    def __init__(self, get_response: Any) -> None:
+        super().__init__(get_response)
+        # As django-csp does: a nonce asked for after the header is written is an error. It
+        # raises on every use, so one such object serves every answer.
+        self._nonce_too_late = CheckableLazyObject(self._csp_nonce_post_response)
+
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         if not _is_plain(request, response):
             return super().process_response(request, response)
         response[HEADER] = _plain_policy()
-        # As django-csp does: a nonce asked for after the header is written is an error.
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        request.csp_nonce = self._nonce_too_late  # type: ignore[attr-defined]
         return response
 
 
@@ -54,7 +61,7 @@ def _is_plain(request: HttpRequest, response: HttpResponseBase) -> bool:
     """An answer django-csp would give exactly the settings' policy, nothing else."""
     return (
         getattr(request, "_csp_nonce", None) is None
-        and not any(hasattr(response, name) for name in _PER_RESPONSE)
+        and _PER_RESPONSE.isdisjoint(vars(response))
         and HEADER not in response
         and not (settings.DEBUG and response.status_code in _DEBUG_PAGES)
         and _policy_is_simple()
