@@ -90,6 +90,13 @@ def test_a_spoofed_forwarded_for_is_ignored_without_trusted_proxies(settings, lo
     assert client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
 
 
+def test_anonymous_clients_are_not_held_to_the_user_rate(settings, locmem) -> None:
+    rates(settings, user="1/min")
+    client = APIClient()
+
+    assert [client.get("/api/test/throttled").status_code for _ in range(3)] == [200] * 3
+
+
 def test_signed_in_users_are_counted_per_user(settings, locmem) -> None:
     rates(settings, user="1/min")
     alice, bob = APIClient(), APIClient()
@@ -178,6 +185,27 @@ def test_on_redis_the_window_is_a_sorted_set_counted_by_one_script(settings) -> 
     assert redis.type(key) == b"zset"
     assert redis.zcard(key) == 2, "refused requests take no place in the window"
     assert 0 < redis.ttl(key) <= 60
+
+
+@pytest.mark.redis
+def test_an_anonymous_request_is_counted_in_one_window_a_signed_in_one_in_its_own(
+    settings,
+) -> None:
+    """The anonymous limit is the tighter one on a client IP: no second window beside it."""
+    rates(settings)
+    cache(settings, "shared_kernel.infrastructure.cache.FailOpenRedisCache", settings.REDIS_URL)
+    redis = caches["default"].client.get_client(write=True)  # type: ignore[attr-defined]
+    prefix = django_settings.CACHES["default"]["KEY_PREFIX"]
+
+    client = APIClient()
+    client.get("/api/test/throttled")
+    anonymous = sorted(key.decode() for key in redis.keys(f"{prefix}*"))
+    client.force_authenticate(signed_in(pk=7))
+    client.get("/api/test/throttled")
+    both = sorted(key.decode() for key in redis.keys(f"{prefix}*"))
+
+    assert [key.split(":")[-2] for key in anonymous] == ["throttle_anon_127.0.0.1"]
+    assert [key.split(":")[-2] for key in both] == ["throttle_anon_127.0.0.1", "throttle_user_7"]
 
 
 @pytest.mark.redis
