@@ -25,9 +25,16 @@ class PaymentAdmin(admin.ModelAdmin):
         "currency",
         "failure_reason",
         "refund_due",
+        "refund_refusal",
         "created_at",
     )
-    list_filter = ("status", "failure_reason", "refund_due", "created_at")
+    list_filter = (
+        "status",
+        "failure_reason",
+        "refund_due",
+        ("refund_refusal", admin.EmptyFieldListFilter),  # not empty: staff's to refund
+        "created_at",
+    )
     search_fields = ("=order_id", "=customer_id", "=gateway_reference")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "id")
@@ -43,6 +50,7 @@ class PaymentAdmin(admin.ModelAdmin):
         "failure_reason",
         "gateway_reference",
         "refund_due",
+        "refund_refusal",
         "version",
         "created_at",
         "updated_at",

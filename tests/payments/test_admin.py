@@ -45,6 +45,16 @@ def test_lists_filters_and_searches_payments(staff_client, payments):
     assert listed(staff_client.get(LIST, {"q": str(paid.order_id)})) == {paid.pk}
 
 
+def test_staff_find_the_refunds_the_gateway_refused(staff_client, payments):
+    paid, _declined = payments
+    Payment.objects.filter(pk=paid.pk).update(refund_refusal="charge_disputed")
+
+    refused = staff_client.get(LIST, {"refund_refusal__isempty": "0"})
+
+    assert listed(refused) == {paid.pk}
+    assert "charge_disputed" in refused.content.decode()
+
+
 def test_the_list_says_how_staff_refund(staff_client, payments):
     page = staff_client.get(LIST).content.decode()
     assert f'<p class="help refund-hint">{REFUND_HINT}</p>' in page

@@ -152,6 +152,41 @@ def test_a_charge_landing_after_we_gave_up_is_owed_back(status):
     assert [type(event) for event in raised(payment)] == [PaymentRefunded]
 
 
+@pytest.mark.parametrize("status", ["captured", "voided"])
+def test_a_refund_the_gateway_refused_for_good_is_no_longer_due(status):
+    payment = a_payment(status)
+    if status == "captured":
+        payment.request_refund()
+    else:
+        payment.charge_landed(reference="pi_late")
+
+    payment.refund_refused(reason="charge_disputed")
+
+    assert not payment.refund_due
+    assert payment.refund_refusal == "charge_disputed"
+    assert payment.status == status
+    assert raised(payment) == []
+
+
+def test_staff_refunding_by_hand_after_a_refusal_refunds_the_payment():
+    payment = a_payment("voided")
+    payment.charge_landed(reference="pi_late")
+    payment.refund_refused(reason="charge_disputed")
+
+    payment.refunded()  # the gateway's word, from its webhook
+
+    assert payment.status is PaymentStatus.REFUNDED
+    assert [type(event) for event in raised(payment)] == [PaymentRefunded]
+
+
+@pytest.mark.parametrize("status", ["pending", "captured", "refunded"])
+def test_only_a_due_refund_can_be_refused(status):
+    payment = a_payment(status)
+    with pytest.raises(IllegalPaymentTransition):
+        payment.refund_refused(reason="charge_disputed")
+    assert payment.refund_refusal == ""
+
+
 ILLEGAL = [
     ("captured", "capture"),
     ("failed", "capture"),

@@ -8,7 +8,8 @@ import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from contexts.payments.application.ports import GatewayUnavailable
+from contexts.payments.application.ports import GatewayUnavailable, RefundRefused
+from contexts.payments.infrastructure.models import Payment
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway, StripeSettings
 from shared_kernel.messaging.testing import deliver_pending
 from tests.payments.fake_stripe import FakeStripe
@@ -74,6 +75,27 @@ def test_payments_are_counted_by_outcome(settings, gateway, django_capture_on_co
         for outcome, reason in outcomes
     }
     assert counted == {"opened": 3, "captured": 1, "failed": 1, "voided": 1, "refunded": 1}
+
+
+def test_a_refund_the_gateway_refused_is_counted_with_its_reason_and_stored(
+    settings, gateway, django_capture_on_commit_callbacks
+):
+    before = value(scraped(settings), OUTCOMES, outcome="refund_refused", reason="charge_disputed")
+    order = uuid.uuid4()
+    payment_requested(order)
+    deliver(django_capture_on_commit_callbacks)
+    gateway.refund_error = RefundRefused("charge_disputed")
+    order_cancelled(order)
+    deliver(django_capture_on_commit_callbacks)
+
+    after = value(scraped(settings), OUTCOMES, outcome="refund_refused", reason="charge_disputed")
+    assert after == before + 1
+    row = Payment.objects.get(order_id=order)
+    assert (row.status, row.refund_due, row.refund_refusal) == (
+        "captured",
+        False,
+        "charge_disputed",
+    )
 
 
 def test_a_change_that_does_not_commit_counts_nothing(settings, gateway):

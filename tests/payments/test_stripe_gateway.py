@@ -13,7 +13,7 @@ from typing import Any
 import pybreaker
 import pytest
 
-from contexts.payments.application.ports import GatewayBusy, GatewayUnavailable
+from contexts.payments.application.ports import GatewayBusy, GatewayUnavailable, RefundRefused
 from contexts.payments.domain.payment import Payment, PaymentId, PaymentStatus
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway, StripeSettings
 from shared_kernel.domain.money import Money
@@ -234,11 +234,13 @@ def test_a_charge_refunded_already_at_stripe_counts_as_refunded(fake):
     assert len(fake.refunds) == 1
 
 
-def test_a_refund_stripe_refuses_stays_due(fake):
+def test_a_refund_stripe_refuses_is_refused_for_good_not_unavailable(fake):
     payment = a_payment()
     payment.capture(reference="pi_unknown")
-    with pytest.raises(GatewayUnavailable, match="resource_missing"):
+    with pytest.raises(RefundRefused) as refused:
         gateway_for(fake).refund(payment)
+    assert refused.value.reason == "resource_missing"
+    assert fake.keys_seen(REFUNDS) == [payment.refund_key], "asked once, not retried"
 
 
 def test_through_the_use_case_an_unavailable_gateway_fails_the_payment(fake):

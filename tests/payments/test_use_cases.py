@@ -12,6 +12,7 @@ from contexts.payments.application.ports import (
     GatewayBusy,
     GatewayEvent,
     GatewayUnavailable,
+    RefundRefused,
     WebhookSignatureInvalid,
 )
 from contexts.payments.application.queries import OrderNotFound
@@ -212,6 +213,23 @@ class TestSweep:
         fakes.settle_due()
         assert fakes.gateway.charges == [payment.charge_key, payment.charge_key]
         assert stored(fakes, payment).status is PaymentStatus.CAPTURED
+
+    def test_a_refund_the_gateway_refuses_for_good_is_left_to_staff_not_swept(self, fakes):
+        payment = request_payment(fakes)
+        fakes.settle_due()
+        fakes.gateway.refund_error = RefundRefused("charge_disputed")
+        fakes.use_cases().close_order_payment(order_id=payment.order_id, sequence=7)
+
+        fakes.settle_due()
+
+        refused = stored(fakes, payment)
+        assert refused.status is PaymentStatus.CAPTURED
+        assert not refused.refund_due
+        assert refused.refund_refusal == "charge_disputed"
+        fakes.clock.advance(minutes=30)
+        assert fakes.use_cases().sweep_settlements() == [], "never asked again"
+        assert fakes.gateway.refunds == [payment.refund_key]
+        assert "PaymentRefunded" not in event_types(fakes)
 
     def test_a_charge_or_refund_the_gateway_is_still_at_work_on_is_left_due(self, fakes):
         """GatewayBusy: another run holds the request; nothing is recorded here, and the

@@ -120,6 +120,19 @@ class GatewayBusy(InfrastructureError):
     code = "gateway_busy"
 
 
+class RefundRefused(InfrastructureError):
+    """The gateway answered that it will not make this refund, and asking again changes
+    nothing (a disputed charge, a payment it does not know). An answer, unlike
+    `GatewayUnavailable`: the refund stops being due, and staff settle it."""
+
+    title = "Payment gateway refused the refund"
+    code = "refund_refused"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The gateway refused the refund: {reason}.")
+        self.reason = reason
+
+
 class PaymentGateway(ABC):
     @abstractmethod
     def charge(self, payment: Payment) -> ChargeResult:
@@ -130,7 +143,7 @@ class PaymentGateway(ABC):
     def refund(self, payment: Payment) -> None:
         """Return the payment's charge (`payment.gateway_reference`), keyed by
         `payment.refund_key`. GatewayUnavailable when it cannot tell; GatewayBusy while
-        the key is in flight."""
+        the key is in flight; RefundRefused when it says no for good."""
 
 
 GatewayEventKind = Literal["charge_succeeded", "charge_failed", "charge_refunded"]

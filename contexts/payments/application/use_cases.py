@@ -24,6 +24,7 @@ from contexts.payments.application.ports import (
     OrderGates,
     PaymentGateway,
     PaymentRepository,
+    RefundRefused,
     Settlements,
     WebhookReader,
 )
@@ -156,6 +157,9 @@ class SettlePayment:
             self.gateway.refund(payment)  # GatewayUnavailable: still due, swept again
         except GatewayBusy:
             return payment
+        except RefundRefused as refused:
+            reason = refused.reason
+            return self._record(payment.id, lambda current: _apply_refusal(current, reason))
         return self._record(payment.id, _apply_refund)
 
     def _record(self, payment_id: PaymentId, apply: Callable[[Payment], None]) -> Payment:
@@ -188,6 +192,11 @@ def _retrying_stale(action: Callable[[], T]) -> T:
 def _apply_refund(payment: Payment) -> None:
     if payment.refund_due:
         payment.refunded()
+
+
+def _apply_refusal(payment: Payment, reason: str) -> None:
+    if payment.refund_due:
+        payment.refund_refused(reason=reason)
 
 
 def _state(payment: Payment) -> tuple[object, ...]:

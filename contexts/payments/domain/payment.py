@@ -50,7 +50,9 @@ class Payment(AggregateRoot):
     - only a pending payment is charged, captured, failed or voided;
     - a payment is refunded once, and only when money was taken: a captured payment, or a
       voided or failed one whose charge landed late (`refund_due`);
-    - `failure_reason` is set exactly when the payment failed.
+    - `failure_reason` is set exactly when the payment failed;
+    - a refund the gateway refused for good is no longer due (`refund_refusal` says why):
+      staff return the money by hand, and the gateway's word that they did refunds it.
     """
 
     def __init__(
@@ -66,6 +68,7 @@ class Payment(AggregateRoot):
         failure_reason: FailureReason | None = None,
         gateway_reference: str = "",
         refund_due: bool = False,
+        refund_refusal: str = "",
         version: int = 0,
     ) -> None:
         super().__init__(version=version)
@@ -79,6 +82,7 @@ class Payment(AggregateRoot):
         self._failure_reason = failure_reason
         self._gateway_reference = gateway_reference
         self._refund_due = refund_due
+        self._refund_refusal = refund_refusal
 
     @classmethod
     def request(
@@ -117,6 +121,11 @@ class Payment(AggregateRoot):
     def refund_due(self) -> bool:
         """Money was taken and must go back: the refund step has work to do."""
         return self._refund_due
+
+    @property
+    def refund_refusal(self) -> str:
+        """Why the gateway refused the refund for good ("" unless it did): staff's to settle."""
+        return self._refund_refusal
 
     @property
     def charge_key(self) -> str:
@@ -173,10 +182,21 @@ class Payment(AggregateRoot):
         elif self._status in (PaymentStatus.VOIDED, PaymentStatus.FAILED):
             self._gateway_reference, self._refund_due = reference, True
 
+    def refund_refused(self, *, reason: str) -> None:
+        """The gateway will never return this money on our asking (a disputed charge, a
+        payment it does not know): no longer due, so no run asks again; staff settle it."""
+        if not self._refund_due:
+            raise IllegalPaymentTransition(self._status, "refuse a refund")
+        self._refund_due, self._refund_refusal = False, reason or "refused"
+
     def refunded(self) -> None:
         """The gateway returned the money: a refund we asked for, or one staff made in
-        Stripe's dashboard on a captured payment."""
-        if self._status is not PaymentStatus.CAPTURED and not self._refund_due:
+        Stripe's dashboard on a captured payment or one whose refund it had refused."""
+        if (
+            self._status is not PaymentStatus.CAPTURED
+            and not self._refund_due
+            and not self._refund_refusal
+        ):
             raise IllegalPaymentTransition(self._status, "refund")
         self._status, self._refund_due = PaymentStatus.REFUNDED, False
         self.record(

@@ -10,7 +10,8 @@ from prometheus_client import Counter
 
 PAYMENTS = Counter(
     "emporium_payments_outcomes_total",
-    "Payments by outcome: opened, captured, failed (with its reason), voided, refunded.",
+    "Payments by outcome: opened, captured, failed (with its reason), voided, refunded, "
+    "refund_refused (with the gateway's reason: staff must return the money by hand).",
     ["outcome", "reason"],
 )
 BREAKER_CHANGES = Counter(

@@ -30,6 +30,8 @@ class Payment(models.Model):
     failure_reason = models.CharField(max_length=32, choices=FailureReason.choices, blank=True)
     gateway_reference = models.CharField(max_length=255, blank=True, db_index=True)
     refund_due = models.BooleanField(default=False)
+    # Why the gateway refused the refund for good: staff return the money by hand.
+    refund_refusal = models.CharField(max_length=255, blank=True)
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)

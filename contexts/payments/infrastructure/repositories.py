@@ -72,13 +72,17 @@ class DjangoPaymentRepository(PaymentRepository):
         count_payment_outcome("opened")
 
     def save(self, payment: Payment) -> None:
-        stored = models.Payment.objects.filter(pk=payment.id).values_list("status", flat=True)
-        before = stored.first()
+        stored = models.Payment.objects.filter(pk=payment.id).values_list(
+            "status", "refund_refusal"
+        )
+        status_before, refusal_before = stored.first() or ("", "")
         # An UPDATE does not touch `auto_now`: set here, the sweep's grace runs from the
         # payment's last change (a refund made due today on a payment of last week).
         versioning.update(models.Payment, payment, updated_at=timezone.now(), **_changing(payment))
-        if payment.status.value != before:
+        if payment.status.value != status_before:
             _count_outcome(payment)
+        if payment.refund_refusal and not refusal_before:
+            count_payment_outcome("refund_refused", payment.refund_refusal)
 
     def claim_awaiting_gateway(
         self, *, untouched_since: datetime, now: datetime, limit: int
@@ -105,6 +109,7 @@ def _changing(payment: Payment) -> dict[str, object]:
         "failure_reason": payment.failure_reason or "",
         "gateway_reference": payment.gateway_reference,
         "refund_due": payment.refund_due,
+        "refund_refusal": payment.refund_refusal,
     }
 
 
@@ -120,6 +125,7 @@ def _loaded(row: models.Payment) -> Payment:
         failure_reason=row.failure_reason or None,  # type: ignore[arg-type]  # its choices
         gateway_reference=row.gateway_reference,
         refund_due=row.refund_due,
+        refund_refusal=row.refund_refusal,
         version=row.version,
     )
     track(payment)

@@ -35,6 +35,7 @@ from contexts.payments.application.ports import (
     GatewayBusy,
     GatewayUnavailable,
     PaymentGateway,
+    RefundRefused,
 )
 from contexts.payments.domain.payment import Payment
 from contexts.payments.infrastructure.metrics import BreakerMetrics
@@ -127,7 +128,8 @@ class StripeGateway(PaymentGateway):
         except stripe.InvalidRequestError as refused:
             if refused.code == "charge_already_refunded":
                 return
-            raise GatewayUnavailable(f"Stripe refused the refund: {refused.code}.") from refused
+            logger.error("stripe_refund_refused", payment_id=str(payment.id), code=refused.code)
+            raise RefundRefused(refused.code or "invalid_request") from refused
 
     def _call(self, request: Callable[[], T]) -> T:
         """The request through the breaker, retried on transient errors inside it."""
