@@ -11,8 +11,9 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.test import RequestFactory
 from rest_framework.request import Request
 from rest_framework.test import APIClient
+from rest_framework.throttling import BaseThrottle
 
-from shared_kernel.api.throttling import AnonRateThrottle
+from shared_kernel.api.throttling import AnonRateThrottle, forwarded_ident
 from shared_kernel.observability.metrics import CACHE_ERRORS, CACHE_SKIPPED, THROTTLE_FAILED_OPEN
 from tests.shared_kernel.api.users import signed_in
 from tests.shared_kernel.observability.prometheus import sample_value
@@ -88,6 +89,26 @@ def test_a_spoofed_forwarded_for_is_ignored_without_trusted_proxies(settings, lo
 
     assert client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
     assert client.get("/api/test/throttled", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+
+
+@pytest.mark.parametrize("num_proxies", [None, 0, 1, 2, 5])
+@pytest.mark.parametrize(
+    "forwarded", [None, "", "203.0.113.9", "203.0.113.9, 10.0.0.1", " a , b ,c ", "x,,y"]
+)
+@pytest.mark.parametrize("remote", ["198.51.100.1", None])
+def test_the_ident_read_from_meta_is_drfs_to_the_letter(
+    settings, num_proxies: int | None, forwarded: str | None, remote: str | None
+) -> None:
+    """`forwarded_ident` skips DRF's copy of every header (`request.headers`), nothing else."""
+    settings.REST_FRAMEWORK = {**django_settings.REST_FRAMEWORK, "NUM_PROXIES": num_proxies}
+    meta = {"REMOTE_ADDR": remote} if remote is not None else {}
+    if forwarded is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    request = RequestFactory().get("/")
+    request.META.pop("REMOTE_ADDR")
+    request.META.update(meta)
+
+    assert forwarded_ident(request.META) == BaseThrottle().get_ident(Request(request))
 
 
 def test_anonymous_clients_are_not_held_to_the_user_rate(settings, locmem) -> None:

@@ -3,6 +3,7 @@ request, the IP resolved as the throttles resolve it, the user id of whoever aut
 and no `request_finished` line built at all when its level is off."""
 
 import logging
+import uuid
 from collections.abc import MutableMapping
 from typing import Any
 
@@ -11,6 +12,7 @@ import structlog
 from django.test import Client
 from structlog.testing import capture_logs
 
+from shared_kernel.observability.request_logging import new_request_id
 from tests.support.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +33,17 @@ def test_a_request_is_logged_with_its_id_the_client_ip_and_the_status(settings: 
     assert line["request"] == "GET /health/live"
     assert line["ip"] == "10.0.0.1", "the one trusted hop, not the client's own word"
     assert len(line["request_id"]) == 36
+
+
+def test_request_ids_are_random_version_4_uuids() -> None:
+    ids = [new_request_id() for _ in range(2000)]
+
+    assert len(set(ids)) == len(ids)
+    for request_id in ids:
+        parsed = uuid.UUID(request_id)
+        assert str(parsed) == request_id
+        assert parsed.version == 4
+        assert parsed.variant == uuid.RFC_4122
 
 
 def test_the_answer_carries_the_request_id_of_the_request_lines() -> None:
