@@ -39,8 +39,32 @@ class ClientErrorAsWarning(logging.Filter):
         return True
 
 
+def merge_contextvars(logger: Any, method_name: str, event_dict: Any) -> Any:
+    """structlog's `merge_contextvars`, reading structlog's own context variables (a handful)
+    instead of every variable of the thread's context: 34 in a request, 31 of them
+    asgiref's, walked on every log line (ADR 0022). Equal to structlog's (tested)."""
+    for name, variable in tuple(_STRUCTLOG_VARIABLES.items()):
+        value = variable.get(Ellipsis)
+        if value is not Ellipsis:
+            event_dict.setdefault(name[_PREFIX_LENGTH:], value)
+    return event_dict
+
+
+def clear_contextvars() -> None:
+    """structlog's `clear_contextvars`, through structlog's own variables, as above."""
+    for variable in tuple(_STRUCTLOG_VARIABLES.values()):
+        if variable.get(Ellipsis) is not Ellipsis:
+            variable.set(Ellipsis)
+
+
+# structlog keeps one context variable per key bound, in this registry (its design since
+# 21.1: "a dict of ContextVars instead of a single ContextVar with a dict"). Private, so
+# the tests hold these functions equal to structlog's own.
+_STRUCTLOG_VARIABLES = structlog.contextvars._CONTEXT_VARS
+_PREFIX_LENGTH = structlog.contextvars.STRUCTLOG_KEY_PREFIX_LEN
+
 _SHARED_PROCESSORS: list[Any] = [
-    structlog.contextvars.merge_contextvars,
+    merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
@@ -143,7 +167,7 @@ def logging_config(*, json: bool, level: str) -> dict[str, Any]:
 def configure_structlog(*, json: bool) -> None:
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
+            merge_contextvars,
             structlog.stdlib.filter_by_level,
             *_SHARED_PROCESSORS[1:],
             structlog.stdlib.PositionalArgumentsFormatter(),

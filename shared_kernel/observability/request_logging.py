@@ -41,6 +41,7 @@ from django_structlog.middlewares.request import (
 )
 
 from shared_kernel.api.throttling import client_ip
+from shared_kernel.observability.logging import clear_contextvars
 
 # On every answer, so a client can quote it and the server's access line carries it.
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -84,7 +85,7 @@ class RequestLoggingMiddleware(RequestMiddleware):
         level = _levels().for_status(response.status_code)
         if _stdlib_logger.isEnabledFor(level):
             self._log_finished(request, response, level)
-        structlog.contextvars.clear_contextvars()
+        clear_contextvars()
 
     def _log_finished(self, request: HttpRequest, response: HttpResponse, level: int) -> None:
         self.bind_user_id(request)
