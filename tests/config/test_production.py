@@ -6,12 +6,11 @@ since settings are read once per process.
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import python
+
 A_FERNET_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # a valid key, fixed for xdist's ids
 
 pytestmark = pytest.mark.slow
@@ -19,18 +18,6 @@ pytestmark = pytest.mark.slow
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return python(env, "manage.py", *args)
-
-
-def python(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.mark.parametrize(

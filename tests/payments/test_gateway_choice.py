@@ -1,9 +1,6 @@
 """`PAYMENT_GATEWAY` picks the adapter; Stripe's is built from the payments settings."""
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -12,8 +9,7 @@ from contexts.payments.bootstrap import configured_gateway
 from contexts.payments.infrastructure.sandbox import SandboxGateway
 from contexts.payments.infrastructure.stripe_gateway import StripeGateway
 from contexts.payments.tasks import settle_payment
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import python
 
 
 def test_the_sandbox_is_the_default():
@@ -68,15 +64,7 @@ def test_a_grace_not_outlasting_the_settlement_time_limit_refuses_to_start(grace
     once per process: a fresh interpreter each time."""
     env = {**os.environ, "PAYMENT_SETTLE_GRACE_SECONDS": grace}
     env.pop("PAYMENT_SETTLE_TIME_LIMIT_SECONDS", None)
-    result = subprocess.run(
-        [sys.executable, "-c", "import config.settings"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(env, "-c", "import config.settings")
     assert (result.returncode == 0) is starts, result.stderr
     if not starts:
         assert "must outlast PAYMENT_SETTLE_TIME_LIMIT_SECONDS" in result.stderr

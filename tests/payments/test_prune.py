@@ -2,11 +2,8 @@
 never sooner than Stripe's 3 days of retries; order gates are kept (ADR 0028)."""
 
 import os
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -16,8 +13,7 @@ from config.celery import app
 from contexts.payments.infrastructure.models import GatewayEvent, OrderGate
 from contexts.payments.tasks import prune_gateway_events
 from tests.payments.fakes import PaymentsFakes
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.processes import python
 
 
 def test_events_past_the_retention_are_forgotten_and_a_retry_within_it_still_ignored():
@@ -61,14 +57,6 @@ def test_beat_runs_the_task_daily_on_the_payments_queue():
 def test_a_retention_shorter_than_stripes_retries_refuses_to_start():
     """Settings are read once per process: a fresh interpreter."""
     env = {**os.environ, "PAYMENT_GATEWAY_EVENT_RETENTION_DAYS": "2"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import config.settings"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = python(env, "-c", "import config.settings")
     assert result.returncode != 0
     assert "Stripe retries an event for up to 3 days" in result.stderr

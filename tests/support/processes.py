@@ -11,9 +11,12 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start_in_own_group(
@@ -85,3 +88,19 @@ def live_status(port: int, *, timeout: float, host: str = "localhost") -> int | 
         return None
     finally:
         connection.close()
+
+
+def python(
+    env: dict[str, str], *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """This interpreter run with `args` from the repository's root, in `env`, to its end:
+    for what is read once per process (settings), a fresh interpreter each time."""
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

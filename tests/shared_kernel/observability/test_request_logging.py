@@ -62,16 +62,23 @@ def test_the_user_who_authenticated_with_a_bearer_token_is_on_the_line(api_token
     assert finished(logs)["user_id"] == str(user.pk)
 
 
-def test_with_info_off_a_successful_request_logs_nothing(caplog: pytest.LogCaptureFixture) -> None:
+def lines_of_a_success_and_a_404(level: int) -> list[MutableMapping[str, Any]]:
+    """The lines of `GET /health/live` (200) and an unknown API URL (404), the request
+    logger at `level`."""
     logger = logging.getLogger("django_structlog.middlewares.request")
     previous = logger.level
-    logger.setLevel(logging.WARNING)
+    logger.setLevel(level)
     try:
         with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
             Client().get("/health/live")
             Client().get("/api/v1/nope")
     finally:
         logger.setLevel(previous)
+    return logs
+
+
+def test_with_info_off_a_successful_request_logs_nothing() -> None:
+    logs = lines_of_a_success_and_a_404(logging.WARNING)
 
     assert [entry["event"] for entry in logs] == ["request_finished"]
     assert finished(logs)["code"] == 404
@@ -81,15 +88,8 @@ def test_with_successful_requests_at_debug_only_failures_are_logged(settings: An
     """Production's default (LOG_REQUESTS off): gunicorn's access line is the one line."""
     settings.DJANGO_STRUCTLOG_STATUS_2XX_LOG_LEVEL = logging.DEBUG
     settings.DJANGO_STRUCTLOG_STATUS_DEFAULT_LOG_LEVEL = logging.DEBUG
-    logger = logging.getLogger("django_structlog.middlewares.request")
-    previous = logger.level
-    logger.setLevel(logging.INFO)
-    try:
-        with capture_logs(processors=[structlog.contextvars.merge_contextvars]) as logs:
-            Client().get("/health/live")
-            Client().get("/api/v1/nope")
-    finally:
-        logger.setLevel(previous)
+
+    logs = lines_of_a_success_and_a_404(logging.INFO)
 
     assert [entry["code"] for entry in logs if entry["event"] == "request_finished"] == [404]
 
