@@ -160,6 +160,17 @@ def test_stripe_still_at_work_past_the_retries_is_busy_not_a_failure(fake):
     assert len(fake.intents) == 1
 
 
+def a_visa_payment_opened(fakes: PaymentsFakes) -> Payment:
+    payment = fakes.use_cases().open_payment(
+        order_id=uuid.uuid4(),
+        customer_id=uuid.uuid4(),
+        amount=Money.of("10.00", "EUR"),
+        payment_method="pm_card_visa",
+    )
+    assert payment is not None
+    return payment
+
+
 def test_two_runs_settling_one_payment_at_once_capture_it_and_fail_nothing(fake):
     """The after-commit start and the sweep charge one payment at once, in two worker
     processes (each its own gateway and breaker): Stripe works on the first and answers the
@@ -168,13 +179,7 @@ def test_two_runs_settling_one_payment_at_once_capture_it_and_fail_nothing(fake)
     fakes.gateway = gateway_for(fake, max_retries=1)
     first_worker = fakes.use_cases()
     fakes.gateway = gateway_for(fake, max_retries=1)
-    payment = fakes.use_cases().open_payment(
-        order_id=uuid.uuid4(),
-        customer_id=uuid.uuid4(),
-        amount=Money.of("10.00", "EUR"),
-        payment_method="pm_card_visa",
-    )
-    assert payment is not None
+    payment = a_visa_payment_opened(fakes)
     fake.stall_next(1, seconds=0.5, then_answer=True)
     with ThreadPoolExecutor(max_workers=1) as first_run:
         first = first_run.submit(first_worker.settle_payment, payment_id=payment.id)
@@ -247,13 +252,7 @@ def test_through_the_use_case_an_unavailable_gateway_fails_the_payment(fake):
     fakes = PaymentsFakes()
     fakes.gateway = gateway_for(fake, max_retries=0)
     fake.fail_next(1, status=502)
-    payment = fakes.use_cases().open_payment(
-        order_id=uuid.uuid4(),
-        customer_id=uuid.uuid4(),
-        amount=Money.of("10.00", "EUR"),
-        payment_method="pm_card_visa",
-    )
-    assert payment is not None
+    payment = a_visa_payment_opened(fakes)
     fakes.settle_due()
     failed = fakes.payments.get(payment.id)
     assert (failed.status, failed.failure_reason) == (PaymentStatus.FAILED, "gateway_unavailable")
